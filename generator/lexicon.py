@@ -1,0 +1,43 @@
+"""The one jieba tokenizer of a build: loaded once, passed to every stage that segments Chinese."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import jieba
+from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
+
+jieba.setLogLevel(logging.WARNING)
+
+
+class Lexicon:
+    """Chinese word segmentation with the project's own words (districts, companies, metrics) added."""
+
+    def __init__(self, user_words: Iterable[str] = ()) -> None:
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        self._idf: dict[str, float] | None = None
+        self._median_idf = 0.0
+        for word in user_words:
+            self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000))
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency of a word in jieba's reference corpus: high for rare words."""
+        if self._idf is None:
+            self._idf, self._median_idf = IDFLoader(DEFAULT_IDF).get_idf()
+        return self._idf.get(word, self._median_idf)
+
+    def cut(self, text: str) -> list[str]:
+        return self._tokenizer.lcut(text, HMM=False)
+
+    def cut_for_search(self, text: str) -> list[str]:
+        return self._tokenizer.lcut_for_search(text, HMM=False)
+
+    def is_word(self, text: str) -> bool:
+        """True when the dictionary knows the string as a word."""
+        return self._tokenizer.FREQ.get(text, 0) > 0
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        return self._tokenizer
