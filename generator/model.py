@@ -99,8 +99,10 @@ class Article:
     banner: str = ""
     dateline: str = ""
     reporters: tuple[str, ...] = ()
+    byline: str = ""
     signature: str = ""
     captions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     body: str = ""
     """Cleaned text as Markdown: paragraphs and ## subheadings."""
     anchor: str = ""

@@ -1,0 +1,110 @@
+"""The whole build, as a table of contents: ingest -> extract -> content -> render.
+
+Everything is gathered before anything is written, so a bad seed or a malformed content file
+stops the run with nothing half-written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import MergeResult, known_anchors, load_articles, merge_articles
+from .errors import BriefingError
+from .extract import extract_article
+from .ingest import ingest_seed, seed_key
+from .lexicon import Lexicon
+from .model import Article
+from .render import RenderResult, render_site
+from .report import Reporter
+
+
+@dataclass(frozen=True)
+class Paths:
+    seeds: Path
+    content: Path
+    out: Path
+    templates: Path
+
+
+class BuildFailed(Exception):
+    """One or more errors were reported; nothing was written."""
+
+
+def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> MergeResult:
+    """Seeds -> content/: ingest and extract every seed, then merge with the editors' files."""
+    articles = extract_articles(paths, reporter, lexicon or Lexicon())
+    result = merge_articles(paths.content, articles)
+    for warning in result.warnings:
+        reporter.warn(warning)
+    return result
+
+
+def render(paths: Paths, reporter: Reporter) -> RenderResult:
+    """content/ -> site/."""
+    return render_site(load_articles(paths.content), paths.templates, paths.out)
+
+
+def build(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> tuple[MergeResult, RenderResult]:
+    merged = extract(paths, reporter, lexicon)
+    return merged, render(paths, reporter)
+
+
+def extract_articles(paths: Paths, reporter: Reporter, lexicon: Lexicon) -> list[Article]:
+    seeds = list_seeds(paths.seeds)
+    anchors = known_anchors(paths.content)
+    articles: list[Article] = []
+    errors: list[str] = []
+    for done, seed in enumerate(seeds, 1):
+        reporter.progress(done, len(seeds), seed.name)
+        try:
+            sources, warnings = ingest_seed(seed, lexicon)
+        except BriefingError as error:
+            errors.append(error.message)
+            continue
+        for warning in warnings:
+            reporter.warn(warning)
+        drafts = [extract_article(s, f"{s.key}-{i:02d}") for i, s in enumerate(sources, 1)]
+        articles.extend(assign_ids(drafts, anchors, seed_key(seed.name)))
+    errors.extend(_id_collisions(articles))
+    if errors:
+        for message in errors:
+            reporter.error(message)
+        raise BuildFailed(f"{len(errors)} error(s); nothing was written")
+    return articles
+
+
+def list_seeds(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise BriefingError(str(folder), "seeds folder not found", "create it or pass --seeds")
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def assign_ids(drafts: list[Article], anchors: dict[tuple[str, str], str], key: str) -> list[Article]:
+    """Keep the id an article had last time (recognised by its opening words), else its position."""
+    ids: list[str | None] = [anchors.get((d.source.file, d.anchor)) for d in drafts]
+    taken = {i for i in ids if i}
+    for index, draft in enumerate(drafts):
+        if ids[index]:
+            continue
+        candidate, n = draft.id, index + 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{key}-{n:02d}"
+        ids[index] = candidate
+        taken.add(candidate)
+    return [dataclasses.replace(d, id=i) for d, i in zip(drafts, ids, strict=True)]
+
+
+def _id_collisions(articles: list[Article]) -> list[str]:
+    seen: dict[str, Article] = {}
+    errors = []
+    for article in articles:
+        other = seen.setdefault(article.id, article)
+        if other is not article:
+            errors.append(
+                f"article id {article.id} is produced by both {other.source.file} and {article.source.file}: "
+                "seed keys (the file name up to the first '_') must be unique; rename one of the files"
+            )
+    return errors
