@@ -1,0 +1,56 @@
+"""The briefing command as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def run(project, *args):
+    command = [sys.executable, "-m", "generator", *args, "--seeds", str(project.seeds),
+               "--content", str(project.content), "--out", str(project.out)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_build_writes_content_and_site_and_ends_with_a_summary(project):
+    result = run(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built: 21 pages, 20 articles, 0 conflicts, 0 warnings in ")
+    assert result.stderr == ""  # not a terminal: no progress drawn
+    assert (project.content / "articles" / "004-07.md").exists()
+    index = (project.out / "index.html").read_text("utf-8")
+    assert "铜梁签约27个项目 计划总投资206亿元" in index
+    page = (project.out / "zh/articles/001-04/index.html").read_text("utf-8")
+    assert "<h1>铜梁签约27个项目 计划总投资206亿元</h1>" in page
+
+
+def test_extract_then_render(project):
+    assert run(project, "extract").returncode == 0
+    result = run(project, "render")
+    assert result.returncode == 0 and result.stdout.startswith("rendered: 21 pages, 20 articles")
+
+
+def test_errors_name_the_file_and_exit_non_zero(project):
+    (project.seeds / "901_scan.txt").write_bytes(bytes(range(256)) * 4)
+    result = run(project, "build")
+    assert result.returncode == 1
+    assert "901_scan.txt" in result.stderr and "binary" in result.stderr
+    assert not project.out.exists() and not project.content.exists()
+
+
+def test_empty_seed_is_a_warning_not_an_error(project):
+    (project.seeds / "902_empty.txt").write_text("", "utf-8")
+    result = run(project, "build")
+    assert result.returncode == 0
+    assert "warning: 902_empty.txt: empty seed, skipped" in result.stderr
+    assert ", 1 warning in " in result.stdout
+
+
+def test_failed_build_leaves_the_previous_site_in_place(project):
+    assert run(project, "build").returncode == 0
+    before = (project.out / "index.html").read_bytes()
+    (project.seeds / "903_bin.txt").write_bytes(b"\x00" * 10 + bytes(range(256)))
+    assert run(project, "build").returncode == 1
+    assert (project.out / "index.html").read_bytes() == before

@@ -1,0 +1,127 @@
+"""The content layer keeps editors' changes across re-extraction and follows the source elsewhere."""
+
+from __future__ import annotations
+
+import yaml
+
+from generator.content import article_path, read_article_file
+from generator.pipeline import BuildFailed, extract
+from generator.report import Reporter
+
+
+def first_brief(project):
+    return article_path(project.content, "001-04")
+
+
+def edit_field(path, key, value):
+    text = path.read_text("utf-8")
+    fields = read_article_file(path)
+    old = yaml.safe_dump({key: fields[key]}, allow_unicode=True, width=1000).strip()
+    new = yaml.safe_dump({key: value}, allow_unicode=True, width=1000).strip()
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_first_extraction_writes_one_file_per_article(project, lexicon):
+    result = extract(project, Reporter(), lexicon)
+    files = sorted(p.name for p in (project.content / "articles").glob("*.md"))
+    assert len(files) == 20 and files[0] == "000-01.md"
+    fields = read_article_file(first_brief(project))
+    assert fields["title"] == "铜梁签约27个项目 计划总投资206亿元"
+    assert fields["source"] == {"file": "001_2d698e00e8e37bcc.txt", "start_line": 84, "end_line": 95}
+    assert fields["body"].startswith("本报讯（首席记者 陈维灯）10月12日")
+    assert result.written == 40  # 20 article files + 20 records of what was extracted
+
+
+def test_second_extraction_changes_nothing(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    before = {p: p.read_bytes() for p in project.content.rglob("*") if p.is_file()}
+    result = extract(project, Reporter(), lexicon)
+    assert result.written == 0
+    assert before == {p: p.read_bytes() for p in project.content.rglob("*") if p.is_file()}
+
+
+def test_editor_edit_survives_reextraction(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    path = first_brief(project)
+    edit_field(path, "title", "铜梁一天签下27个项目")
+    with path.open("a", encoding="utf-8") as body:
+        body.write("\n编者按：本文数据截至10月12日。\n")
+    text = path.read_text("utf-8").replace("---\n\n", "---\n\ntitle_en: Tongliang signs 27 projects\n", 0)
+    text = text.replace("anchor:", "title_en: Tongliang signs 27 projects\nanchor:", 1)
+    path.write_text(text, "utf-8")
+    extract(project, Reporter(), lexicon)
+    fields = read_article_file(path)
+    assert fields["title"] == "铜梁一天签下27个项目"
+    assert fields["title_en"] == "Tongliang signs 27 projects"
+    assert fields["body"].rstrip().endswith("编者按：本文数据截至10月12日。")
+
+
+def test_source_change_updates_machine_fields_of_unedited_articles(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    seed = project.seeds / "001_2d698e00e8e37bcc.txt"
+    seed.write_text(seed.read_text("utf-8").replace("计划总投资206亿元\n", "计划总投资208亿元\n", 1), "utf-8")
+    extract(project, Reporter(), lexicon)
+    fields = read_article_file(first_brief(project))
+    assert fields["title"] == "铜梁签约27个项目 计划总投资208亿元"
+    assert not (project.content / "conflicts.yaml").exists()
+
+
+def test_conflicting_source_change_is_reported_with_both_versions(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    path = first_brief(project)
+    edit_field(path, "title", "铜梁一天签下27个项目")
+    seed = project.seeds / "001_2d698e00e8e37bcc.txt"
+    seed.write_text(seed.read_text("utf-8").replace("计划总投资206亿元\n", "计划总投资208亿元\n", 1), "utf-8")
+    reporter = Reporter()
+    extract(project, reporter, lexicon)
+    assert read_article_file(path)["title"] == "铜梁一天签下27个项目"
+    conflicts = yaml.safe_load((project.content / "conflicts.yaml").read_text("utf-8"))
+    assert conflicts == [{
+        "article": "001-04", "field": "title", "editor": "铜梁一天签下27个项目",
+        "machine_before": "铜梁签约27个项目 计划总投资206亿元", "machine_now": "铜梁签约27个项目 计划总投资208亿元",
+    }]
+    assert any("001-04.md" in w and "title" in w for w in reporter.warnings)
+    extract(project, Reporter(), lexicon)  # still open on the next run, until the editor settles it
+    assert (project.content / "conflicts.yaml").exists()
+
+
+def test_ids_stay_stable_when_an_article_is_added_before_others(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    before = read_article_file(article_path(project.content, "004-05"))["anchor"]
+    seed = project.seeds / "004_8558ad0e888ddfda.txt"
+    text = seed.read_text("utf-8")
+    insert = "\n\n重庆新设一个测试园区\n\n本报讯（记者 某某）2月20日，重庆新设立一个测试用的产业园区，规划面积3平方公里。\n\n"
+    marker = "重庆新增2家上市辅导备案企业"
+    seed.write_text(text.replace(marker, insert + marker, 1), "utf-8")
+    extract(project, Reporter(), lexicon)
+    assert read_article_file(article_path(project.content, "004-05"))["anchor"] == before
+
+
+def test_malformed_front_matter_is_reported_with_file_line_and_nothing_written(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    path = first_brief(project)
+    path.write_text(path.read_text("utf-8").replace("kind: brief", "kind: [brief", 1), "utf-8")
+    other = article_path(project.content, "000-01")
+    other_before = other.read_bytes()
+    seed = project.seeds / "000_6c2b654cce873b63.txt"
+    seed.write_text(seed.read_text("utf-8").replace("399.9亿元", "400亿元"), "utf-8")
+    try:
+        extract(project, Reporter(), lexicon)
+    except Exception as error:  # noqa: BLE001 - the message is what is tested
+        message = str(error)
+    else:
+        raise AssertionError("a malformed file must stop extraction")
+    assert "001-04.md:" in message and "malformed YAML" in message
+    assert other.read_bytes() == other_before
+
+
+def test_undecodable_seed_stops_the_run_before_anything_is_written(project, lexicon):
+    (project.seeds / "900_bad.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe\x00" * 100)
+    try:
+        extract(project, Reporter(), lexicon)
+    except BuildFailed:
+        pass
+    else:
+        raise AssertionError("a binary seed must stop the run")
+    assert not project.content.exists()
