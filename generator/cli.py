@@ -25,15 +25,20 @@ def main(argv: list[str] | None = None) -> int:
     except (BriefingError, BuildFailed) as error:
         if isinstance(error, BriefingError):
             reporter.error(error.message)
-        print(f"{args.command} failed: {error if isinstance(error, BuildFailed) else 'see the error above'}",
-              file=sys.stderr)
+        print(
+            f"{args.command} failed: {error if isinstance(error, BuildFailed) else 'see the error above'}",
+            file=sys.stderr,
+        )
         return 1
 
 
 def _extract(paths: Paths, reporter: Reporter) -> int:
     result = run_extract(paths, reporter)
-    reporter.summary("extracted", articles=len(result.articles), **{"files changed": result.written,
-                                                                   "conflicts": len(result.conflicts)})
+    reporter.summary(
+        "extracted",
+        articles=len(result.articles),
+        **{"files changed": result.written, "conflicts": len(result.conflicts)},
+    )
     return 0
 
 
@@ -45,8 +50,7 @@ def _render(paths: Paths, reporter: Reporter) -> int:
 
 def _build(paths: Paths, reporter: Reporter) -> int:
     merged, rendered = run_build(paths, reporter)
-    reporter.summary("built", pages=rendered.pages, articles=rendered.articles,
-                     conflicts=len(merged.conflicts))
+    reporter.summary("built", pages=rendered.pages, articles=rendered.articles, conflicts=len(merged.conflicts))
     return 0
 
 
@@ -61,8 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.set_defaults(run=run)
         command.add_argument("--seeds", type=Path, default=PROJECT / "seeds", help="raw pages (default: seeds/)")
-        command.add_argument("--content", type=Path, default=PROJECT / "content",
-                             help="editable content (default: content/)")
+        command.add_argument(
+            "--content", type=Path, default=PROJECT / "content", help="editable content (default: content/)"
+        )
         command.add_argument("--out", type=Path, default=PROJECT / "site", help="output folder (default: site/)")
         command.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
     return parser

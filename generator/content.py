@@ -32,8 +32,21 @@ ARTICLES_DIR = "articles"
 EXTRACTED_DIR = ".extracted"
 CONFLICTS_FILE = "conflicts.yaml"
 MACHINE_FIELDS = (
-    "id", "kind", "title", "kicker", "subtitle", "banner", "dateline", "reporters", "byline",
-    "signature", "captions", "notes", "source", "anchor", "body",
+    "id",
+    "kind",
+    "title",
+    "kicker",
+    "subtitle",
+    "banner",
+    "dateline",
+    "reporters",
+    "byline",
+    "signature",
+    "captions",
+    "notes",
+    "source",
+    "anchor",
+    "body",
 )
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n?(.*)\Z", re.S)
 
@@ -87,11 +100,15 @@ def read_article_file(path: Path) -> dict[str, Any]:
     try:
         fields = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as error:
-        raise BriefingError(_yaml_where(path, error, offset=1), f"malformed YAML front matter: {_yaml_problem(error)}",
-                            "fix the YAML syntax (quotes, indentation, a ':' after each key)") from None
+        raise BriefingError(
+            _yaml_where(path, error, offset=1),
+            f"malformed YAML front matter: {_yaml_problem(error)}",
+            "fix the YAML syntax (quotes, indentation, a ':' after each key)",
+        ) from None
     if not isinstance(fields, dict):
-        raise BriefingError(f"{path}:2", "front matter is not a mapping of keys to values",
-                            "write one 'key: value' per line")
+        raise BriefingError(
+            f"{path}:2", "front matter is not a mapping of keys to values", "write one 'key: value' per line"
+        )
     fields["body"] = match.group(2).lstrip("\n")
     return fields
 
@@ -142,8 +159,9 @@ class _MergePlan:
         self.outputs[snapshot_path] = _dump_yaml(machine)
         self.stored.append(StoredArticle(path, merged))
 
-    def _merge_fields(self, article_id: str, machine: dict, current: dict | None, before: dict | None,
-                      path: Path) -> dict[str, Any]:
+    def _merge_fields(
+        self, article_id: str, machine: dict, current: dict | None, before: dict | None, path: Path
+    ) -> dict[str, Any]:
         if current is None:
             return dict(machine)
         merged: dict[str, Any] = {}
@@ -183,8 +201,11 @@ class _MergePlan:
             snapshot_path = extracted_path(self.content_dir, article_id)
             fields = read_article_file(path)
             snapshot = _read_yaml(snapshot_path) if snapshot_path.exists() else None
-            if snapshot is not None and all(fields.get(k) == snapshot.get(k) for k in snapshot) \
-                    and set(fields) <= set(snapshot):
+            if (
+                snapshot is not None
+                and all(fields.get(k) == snapshot.get(k) for k in snapshot)
+                and set(fields) <= set(snapshot)
+            ):
                 self.outputs[path] = ""  # unchanged machine output of a vanished article: remove
                 self.outputs[snapshot_path] = ""
                 continue
@@ -263,8 +284,11 @@ def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise BriefingError(_yaml_where(path, error), f"malformed YAML: {_yaml_problem(error)}",
-                            "fix the YAML syntax, or delete the file to let extraction rewrite it") from None
+        raise BriefingError(
+            _yaml_where(path, error),
+            f"malformed YAML: {_yaml_problem(error)}",
+            "fix the YAML syntax, or delete the file to let extraction rewrite it",
+        ) from None
 
 
 def _dump_yaml(data: Any) -> str:

@@ -10,7 +10,9 @@ import re
 from .model import Article, ArticleSource, Block, BlockKind, Source
 
 _REPORTER_ROLES = re.compile(r"(?:首席)?记者|实习生|通讯员|特约撰稿人")
-_DATELINE_PREFIX = re.compile(r"^(本报讯\s*[（(][^）)]*[）)]|本报讯|本报[\u4e00-\u9fff]{2,4}电|(?:新华社|中新社)[^，。]{2,16}电)")
+_DATELINE_PREFIX = re.compile(
+    r"^(本报讯\s*[（(][^）)]*[）)]|本报讯|本报[\u4e00-\u9fff]{2,4}电|(?:新华社|中新社)[^，。]{2,16}电)"
+)
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _MARKDOWN_START = re.compile(r"^([#>+*-]|\d+[.)])")
 _ANCHOR_LENGTH = 40
@@ -84,7 +86,7 @@ def _reporters(credits: list[str]) -> list[str]:
 def _first_paragraph(body: tuple[Block, ...]) -> str:
     for block in body:
         if block.kind == BlockKind.DATELINE:
-            rest = block.text[len(_dateline_prefix(block.text)):]
+            rest = block.text[len(_dateline_prefix(block.text)) :]
             if rest:
                 return rest
         if block.kind == BlockKind.PARAGRAPH:

@@ -9,8 +9,18 @@ from .conftest import ROOT
 
 
 def run(project, *args):
-    command = [sys.executable, "-m", "generator", *args, "--seeds", str(project.seeds),
-               "--content", str(project.content), "--out", str(project.out)]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        *args,
+        "--seeds",
+        str(project.seeds),
+        "--content",
+        str(project.content),
+        "--out",
+        str(project.out),
+    ]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 

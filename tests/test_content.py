@@ -77,10 +77,15 @@ def test_conflicting_source_change_is_reported_with_both_versions(project, lexic
     extract(project, reporter, lexicon)
     assert read_article_file(path)["title"] == "铜梁一天签下27个项目"
     conflicts = yaml.safe_load((project.content / "conflicts.yaml").read_text("utf-8"))
-    assert conflicts == [{
-        "article": "001-04", "field": "title", "editor": "铜梁一天签下27个项目",
-        "machine_before": "铜梁签约27个项目 计划总投资206亿元", "machine_now": "铜梁签约27个项目 计划总投资208亿元",
-    }]
+    assert conflicts == [
+        {
+            "article": "001-04",
+            "field": "title",
+            "editor": "铜梁一天签下27个项目",
+            "machine_before": "铜梁签约27个项目 计划总投资206亿元",
+            "machine_now": "铜梁签约27个项目 计划总投资208亿元",
+        }
+    ]
     assert any("001-04.md" in w and "title" in w for w in reporter.warnings)
     extract(project, Reporter(), lexicon)  # still open on the next run, until the editor settles it
     assert (project.content / "conflicts.yaml").exists()
@@ -91,7 +96,10 @@ def test_ids_stay_stable_when_an_article_is_added_before_others(project, lexicon
     before = read_article_file(article_path(project.content, "004-05"))["anchor"]
     seed = project.seeds / "004_8558ad0e888ddfda.txt"
     text = seed.read_text("utf-8")
-    insert = "\n\n重庆新设一个测试园区\n\n本报讯（记者 某某）2月20日，重庆新设立一个测试用的产业园区，规划面积3平方公里。\n\n"
+    insert = (
+        "\n\n重庆新设一个测试园区\n\n"
+        "本报讯（记者 某某）2月20日，重庆新设立一个测试用的产业园区，规划面积3平方公里。\n\n"
+    )
     marker = "重庆新增2家上市辅导备案企业"
     seed.write_text(text.replace(marker, insert + marker, 1), "utf-8")
     extract(project, Reporter(), lexicon)

@@ -58,8 +58,10 @@ def test_subheading_followed_by_a_paragraph_is_not_joined(lexicon):
 
 
 def test_deck_under_a_subheading_is_not_joined_to_the_next_paragraph(lexicon):
-    page = ("上一段结束了。\n\n加快智能化转型\n\n推动制造业与数字经济深度融合。截至去年底，全市累计实施6000多个项目\n\n"
-            "机械手臂不停舞动，智能物流机器人将零部件准确送达。\n")
+    page = (
+        "上一段结束了。\n\n加快智能化转型\n\n推动制造业与数字经济深度融合。截至去年底，全市累计实施6000多个项目\n\n"
+        "机械手臂不停舞动，智能物流机器人将零部件准确送达。\n"
+    )
     texts = [t for _, t in roles(page, lexicon)]
     assert texts[2].endswith("6000多个项目") and texts[3].startswith("机械手臂")
 
@@ -71,7 +73,10 @@ def test_markdown_headings_and_bold(lexicon):
 
 
 def test_normalise_punctuation_keeps_numbers():
-    assert normalise_text("会上,市经信委(重庆)说:1:1试验台已发运12,702辆") == "会上，市经信委（重庆）说：1:1试验台已发运12,702辆"
+    assert (
+        normalise_text("会上,市经信委(重庆)说:1:1试验台已发运12,702辆")
+        == "会上，市经信委（重庆）说：1:1试验台已发运12,702辆"
+    )
     assert normalise_text("２０２３年增长１５％") == "2023年增长15%"
 
 

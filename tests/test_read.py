@@ -10,8 +10,9 @@ from generator.ingest import ingest_seed, read_seed, seed_key
 PAGE = "铜梁签约27个项目\n\n本报讯（记者 陈维灯）10月12日，铜梁集中签约27个招商引资项目，计划总投资206亿元。\n"
 
 
-@pytest.mark.parametrize(("encoding", "warned"), [("utf-8", False), ("utf-8-sig", False), ("gb18030", True),
-                                                  ("utf-16", True)])
+@pytest.mark.parametrize(
+    ("encoding", "warned"), [("utf-8", False), ("utf-8-sig", False), ("gb18030", True), ("utf-16", True)]
+)
 def test_encodings_are_decoded(tmp_path, encoding, warned):
     path = tmp_path / "seed.txt"
     path.write_bytes(PAGE.encode(encoding))

@@ -31,7 +31,7 @@ def test_seed_is_cut_into_the_annotated_articles(extracted, seed):
     expected = ANNOTATION[seed]
     got = extracted[seed]
     assert [a.title for _, a in got] and len(got) == len(expected), [a.title for _, a in got]
-    for (source, article), want in zip(got, expected, strict=True):
+    for (_source, article), want in zip(got, expected, strict=True):
         assert want["headline"] in article.title
         assert article.kind == want["kind"], article.title
         assert article.anchor.startswith(want["opens"][:40]), (article.title, article.anchor)

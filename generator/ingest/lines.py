@@ -34,11 +34,15 @@ _SOFT_END = "，、,“‘《（(·"
 _NO_START = "，。、；：！？”’）》」』,.;:!?"
 
 _BYLINE = re.compile(r"^□|^(?:本报|新重庆-重庆日报|重庆日报)(?:首席)?记者\s*[\u4e00-\u9fff]{2,4}")
-_DATELINE = re.compile(r"^(?:本报讯|本报[\u4e00-\u9fff]{2,4}电|(?:新华社|中新社)[\u4e00-\u9fff]{2,6}\d{1,2}月\d{1,2}日电)")
+_DATELINE = re.compile(
+    r"^(?:本报讯|本报[\u4e00-\u9fff]{2,4}电|(?:新华社|中新社)[\u4e00-\u9fff]{2,6}\d{1,2}月\d{1,2}日电)"
+)
 _CAPTION = re.compile(r"摄影|摄/|/摄|\s摄\s*[\u4e00-\u9fff]{2,4}$|供图|视觉重庆|图片除署名外|图片由.{2,20}提供")
 _NOTE = re.compile(r"^[（(](?:数据|资料|信息)?来源[：:]")
 _DATE = re.compile(r"^\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:底|初|末|上旬|中旬|下旬)?$|^\d{1,2}月\d{1,2}日$")
-_LABELS = re.compile(r"^(?:数读|图说|链接|相关链接|背景|延伸阅读|名词解释|记者手记|短评|快评|[\u4e00-\u9fff]{0,12}大事记)$")
+_LABELS = re.compile(
+    r"^(?:数读|图说|链接|相关链接|背景|延伸阅读|名词解释|记者手记|短评|快评|[\u4e00-\u9fff]{0,12}大事记)$"
+)
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 _MARKDOWN = MarkdownIt("zero").enable(["heading", "emphasis", "newline"])
@@ -169,8 +173,9 @@ def _join_broken_lines(units: list[Unit], lexicon: Lexicon) -> list[Unit]:
             out.append(unit)
             continue
         head = out[target]
-        joined = Unit(TEXT, head.text + unit.text, head.start, unit.end, head.gap, 0, unit.hard_break,
-                      head.bold + unit.bold)
+        joined = Unit(
+            TEXT, head.text + unit.text, head.start, unit.end, head.gap, 0, unit.hard_break, head.bold + unit.bold
+        )
         out[target] = joined
     return out
 

@@ -289,10 +289,7 @@ def _merged_block(group: list[Unit], kind: BlockKind) -> Block:
 
 
 def _subheading_blocks(run: list[Unit]) -> list[Block]:
-    return [
-        _block(u, BlockKind.SUBHEADING, level=2 if i == 0 else 3)
-        for i, u in enumerate(run)
-    ]
+    return [_block(u, BlockKind.SUBHEADING, level=2 if i == 0 else 3) for i, u in enumerate(run)]
 
 
 def _trailing_block(unit: Unit) -> Block:
@@ -331,21 +328,26 @@ def _finish_article(draft: _Draft, file: str, key: str) -> ArticleSource:
 
 
 def _move_subheadings_out_of_head(head: list[Block], body: list[Block]) -> tuple[list[Block], list[Block]]:
-    """Title lines after the headline that have the shape of the article's sub-headings are sub-headings."""
+    """Title lines after the headline that have the shape of the article's sub-headings are sub-headings.
+
+    兴会山城弦歌劲 业举巴渝廿载情 / 兴业银行重庆分行20周年发展纪实 / 立志 / 扎根山城 同频共振携手创业:
+    the last two match 创新 / 传承基因 探索脚步永不停歇 further down, so they open the first section.
+    """
     shapes = {_shape(b.text) for b in body if b.kind == BlockKind.SUBHEADING}
     headline = next((i for i, b in enumerate(head) if b.kind == BlockKind.HEADLINE), len(head))
     moved: list[Block] = []
-    for block in head[headline + 1:]:
-        is_subheading = block.kind == BlockKind.SUBHEADING or (
+    for block in head[headline + 1 :]:
+        matches = block.kind == BlockKind.SUBHEADING or (
             block.kind == BlockKind.SUBTITLE and _shape(block.text) in shapes
         )
-        if moved and not is_subheading and block.kind == BlockKind.SUBTITLE:
-            break
-        if is_subheading:
+        if matches:
             moved.append(block)
+        elif moved and block.kind == BlockKind.SUBTITLE:
+            break  # sub-headings are consecutive; a later subtitle is the series line of the page
     kept = [b for b in head if b not in moved]
-    levels = [Block(BlockKind.SUBHEADING, b.text, b.start_line, b.end_line, 2 if i == 0 else 3)
-              for i, b in enumerate(moved)]
+    levels = [
+        Block(BlockKind.SUBHEADING, b.text, b.start_line, b.end_line, 2 if i == 0 else 3) for i, b in enumerate(moved)
+    ]
     return kept, levels + body
 
 
@@ -356,8 +358,11 @@ def _shape(text: str) -> tuple[int, ...]:
 def _article_kind(head: list[Block], body: list[Block], label: str) -> str:
     heads = " ".join(b.text for b in head)
     paragraphs = [b for b in body if b.kind == BlockKind.PARAGRAPH]
-    if label.endswith("大事记") or sum(1 for b in body if b.kind == BlockKind.SUBHEADING and b.level == 3) >= 4 \
-            and len(paragraphs) <= sum(1 for b in body if b.kind == BlockKind.SUBHEADING) + 1:
+    if (
+        label.endswith("大事记")
+        or sum(1 for b in body if b.kind == BlockKind.SUBHEADING and b.level == 3) >= 4
+        and len(paragraphs) <= sum(1 for b in body if b.kind == BlockKind.SUBHEADING) + 1
+    ):
         return "timeline"
     if label == "数读" or (paragraphs and sum(1 for b in paragraphs if b.bold) * 2 > len(paragraphs)):
         return "data"
