@@ -16,6 +16,7 @@ from .extract import extract_article
 from .ingest import ingest_seed, seed_key
 from .lexicon import Lexicon
 from .model import Article
+from .reference import load_reference
 from .render import RenderResult, render_site
 from .report import Reporter
 
@@ -34,7 +35,8 @@ class BuildFailed(Exception):
 
 def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> MergeResult:
     """Seeds -> content/: ingest and extract every seed, then merge with the editors' files."""
-    articles = extract_articles(paths, reporter, lexicon or Lexicon())
+    reference = load_reference(paths.content)  # validated before anything is read or written
+    articles = extract_articles(paths, reporter, lexicon or Lexicon(reference.user_words()))
     result = merge_articles(paths.content, articles)
     for warning in result.warnings:
         reporter.warn(warning)

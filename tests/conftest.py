@@ -9,6 +9,7 @@ import pytest
 
 from generator.lexicon import Lexicon
 from generator.pipeline import Paths
+from generator.reference import Reference, load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -16,8 +17,14 @@ TEMPLATES = ROOT / "templates"
 
 
 @pytest.fixture(scope="session")
-def lexicon() -> Lexicon:
-    return Lexicon()
+def reference() -> Reference:
+    return load_reference(ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def lexicon(reference: Reference) -> Lexicon:
+    """The lexicon a build uses: jieba plus the names in the reference data."""
+    return Lexicon(reference.user_words())
 
 
 @pytest.fixture
@@ -25,4 +32,6 @@ def project(tmp_path: Path) -> Paths:
     """A fresh project: copies of the shipped seeds, an empty content folder, the real templates."""
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
-    return Paths(seeds=seeds, content=tmp_path / "content", out=tmp_path / "site", templates=TEMPLATES)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "reference", content / "reference")
+    return Paths(seeds=seeds, content=content, out=tmp_path / "site", templates=TEMPLATES)

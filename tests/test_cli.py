@@ -47,7 +47,7 @@ def test_errors_name_the_file_and_exit_non_zero(project):
     result = run(project, "build")
     assert result.returncode == 1
     assert "901_scan.txt" in result.stderr and "binary" in result.stderr
-    assert not project.out.exists() and not project.content.exists()
+    assert not project.out.exists() and not (project.content / "articles").exists()
 
 
 def test_empty_seed_is_a_warning_not_an_error(project):

@@ -132,4 +132,18 @@ def test_undecodable_seed_stops_the_run_before_anything_is_written(project, lexi
         pass
     else:
         raise AssertionError("a binary seed must stop the run")
-    assert not project.content.exists()
+    assert not (project.content / "articles").exists()
+
+
+def test_invalid_reference_data_is_reported_entry_by_entry(project, lexicon):
+    districts = project.content / "reference" / "districts.yaml"
+    text = districts.read_text("utf-8")
+    districts.write_text(text.replace("  en: Nan'an District", "  en: Nan'an District\n  colour: red", 1), "utf-8")
+    try:
+        extract(project, Reporter(), lexicon)
+    except Exception as error:  # noqa: BLE001 - the message is what is tested
+        message = str(error)
+    else:
+        raise AssertionError("an unknown key must be reported")
+    line = next(i for i, row in enumerate(districts.read_text("utf-8").splitlines(), 1) if "colour" in row)
+    assert f"districts.yaml:{line - 3}: unknown keys ['colour']" in message
