@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 from generator.content import merge_articles
+from generator.extract import Knowledge
 from generator.lexicon import Lexicon
 from generator.pipeline import Paths, extract_articles, render
+from generator.reference import load_reference
 from generator.report import Reporter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +26,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     started = time.perf_counter()
-    lexicon = Lexicon()
+    reference = load_reference(ROOT / "content")
+    knowledge = Knowledge.build(reference, Lexicon(reference.user_words()))
     load = time.perf_counter() - started
     timings: dict[str, list[float]] = {"ingest+extract": [], "content merge": [], "render": []}
     for _ in range(args.repeat):
@@ -32,7 +35,7 @@ def main() -> None:
             paths = Paths(ROOT / "seeds", Path(tmp) / "content", Path(tmp) / "site", ROOT / "templates")
             reporter = Reporter()
             t0 = time.perf_counter()
-            articles = extract_articles(paths, reporter, lexicon)
+            articles = extract_articles(paths, reporter, knowledge)
             t1 = time.perf_counter()
             merge_articles(paths.content, articles)
             t2 = time.perf_counter()

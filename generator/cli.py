@@ -44,13 +44,19 @@ def _extract(paths: Paths, reporter: Reporter) -> int:
 
 def _render(paths: Paths, reporter: Reporter) -> int:
     result = run_render(paths, reporter)
-    reporter.summary("rendered", pages=result.pages, articles=result.articles)
+    reporter.summary("rendered", pages=result.pages, articles=result.articles, figures=result.figures)
     return 0
 
 
 def _build(paths: Paths, reporter: Reporter) -> int:
     merged, rendered = run_build(paths, reporter)
-    reporter.summary("built", pages=rendered.pages, articles=rendered.articles, conflicts=len(merged.conflicts))
+    reporter.summary(
+        "built",
+        pages=rendered.pages,
+        articles=rendered.articles,
+        figures=rendered.figures,
+        conflicts=len(merged.conflicts),
+    )
     return 0
 
 

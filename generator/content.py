@@ -46,6 +46,16 @@ MACHINE_FIELDS = (
     "notes",
     "source",
     "anchor",
+    "year",
+    "districts",
+    "district_weights",
+    "zones",
+    "elsewhere",
+    "industries",
+    "companies",
+    "summary",
+    "keywords",
+    "figures",
     "body",
 )
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n?(.*)\Z", re.S)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 
 import jieba
+import jieba.posseg
 from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
 
 jieba.setLogLevel(logging.WARNING)
@@ -19,6 +20,7 @@ class Lexicon:
         self._tokenizer.initialize()
         self._idf: dict[str, float] | None = None
         self._median_idf = 0.0
+        self._tagger: jieba.posseg.POSTokenizer | None = None
         for word in user_words:
             self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000))
 
@@ -30,6 +32,12 @@ class Lexicon:
 
     def cut(self, text: str) -> list[str]:
         return self._tokenizer.lcut(text, HMM=False)
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Words with their part-of-speech flags (n noun, v verb, …)."""
+        if self._tagger is None:
+            self._tagger = jieba.posseg.POSTokenizer(self._tokenizer)
+        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=False)]
 
     def cut_for_search(self, text: str) -> list[str]:
         return self._tokenizer.lcut_for_search(text, HMM=False)

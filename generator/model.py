@@ -87,6 +87,28 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A key figure (SPEC §5) as stored with its article."""
+
+    id: str
+    raw: str
+    """Verbatim as printed, e.g. 399.9亿元."""
+    value: float
+    """In base units, e.g. 39990000000."""
+    unit: str
+    """Chinese base unit: 元, %, 个百分点, 台 …"""
+    qualifier: str | None
+    metric: str
+    metric_en: str | None
+    subject: str
+    districts: tuple[str, ...]
+    industries: tuple[str, ...]
+    year: int | None
+    quote: str
+    """The source sentence; contains raw."""
+
+
+@dataclass(frozen=True)
 class Article:
     """The machine fields of one article, as extract produces them."""
 
@@ -107,3 +129,17 @@ class Article:
     """Cleaned text as Markdown: paragraphs and ## subheadings."""
     anchor: str = ""
     """First words of the body, used to recognise the article again after a seed changes."""
+    year: int | None = None
+    """The year of the page, as inferred from the text (for 去年/今年)."""
+    districts: tuple[str, ...] = ()
+    """District-level slugs the article is about, most central first."""
+    district_weights: dict | None = None
+    """Every district mentioned, with how much weight its mentions carry."""
+    zones: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+    """Places outside Chongqing that the article names."""
+    industries: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    summary: str = ""
+    keywords: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .content import MergeResult, known_anchors, load_articles, merge_articles
 from .errors import BriefingError
-from .extract import extract_article
+from .extract import Knowledge, extract_article, infer_page_year, page_texts
 from .ingest import ingest_seed, seed_key
 from .lexicon import Lexicon
 from .model import Article
@@ -36,7 +36,8 @@ class BuildFailed(Exception):
 def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> MergeResult:
     """Seeds -> content/: ingest and extract every seed, then merge with the editors' files."""
     reference = load_reference(paths.content)  # validated before anything is read or written
-    articles = extract_articles(paths, reporter, lexicon or Lexicon(reference.user_words()))
+    knowledge = Knowledge.build(reference, lexicon or Lexicon(reference.user_words()))
+    articles = extract_articles(paths, reporter, knowledge)
     result = merge_articles(paths.content, articles)
     for warning in result.warnings:
         reporter.warn(warning)
@@ -45,7 +46,7 @@ def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) ->
 
 def render(paths: Paths, reporter: Reporter) -> RenderResult:
     """content/ -> site/."""
-    return render_site(load_articles(paths.content), paths.templates, paths.out)
+    return render_site(load_articles(paths.content), load_reference(paths.content), paths.templates, paths.out)
 
 
 def build(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> tuple[MergeResult, RenderResult]:
@@ -53,7 +54,7 @@ def build(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> t
     return merged, render(paths, reporter)
 
 
-def extract_articles(paths: Paths, reporter: Reporter, lexicon: Lexicon) -> list[Article]:
+def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> list[Article]:
     seeds = list_seeds(paths.seeds)
     anchors = known_anchors(paths.content)
     articles: list[Article] = []
@@ -61,13 +62,14 @@ def extract_articles(paths: Paths, reporter: Reporter, lexicon: Lexicon) -> list
     for done, seed in enumerate(seeds, 1):
         reporter.progress(done, len(seeds), seed.name)
         try:
-            sources, warnings = ingest_seed(seed, lexicon)
+            sources, warnings = ingest_seed(seed, knowledge.lexicon)
         except BriefingError as error:
             errors.append(error.message)
             continue
         for warning in warnings:
             reporter.warn(warning)
-        drafts = [extract_article(s, f"{s.key}-{i:02d}") for i, s in enumerate(sources, 1)]
+        year = infer_page_year(page_texts(sources))
+        drafts = [extract_article(s, f"{s.key}-{i:02d}", knowledge, year) for i, s in enumerate(sources, 1)]
         articles.extend(assign_ids(drafts, anchors, seed_key(seed.name)))
     errors.extend(_id_collisions(articles))
     if errors:

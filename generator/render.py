@@ -1,4 +1,4 @@
-"""Render: content/ -> site/ through Jinja templates (SPEC §3.4).
+"""Render: content/ -> site/ through Jinja templates, plus the open-data files (SPEC §3.4, §4).
 
 For now a plain index of all articles and one page per article (Chinese). The site is built in a
 folder beside the output and swapped in only when complete.
@@ -16,6 +16,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 
 from .content import StoredArticle
+from .data import data_files
+from .reference import Reference
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
@@ -24,17 +26,19 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 class RenderResult:
     pages: int
     articles: int
+    figures: int
 
 
-def render_site(articles: list[StoredArticle], templates: Path, out: Path) -> RenderResult:
+def render_site(articles: list[StoredArticle], reference: Reference, templates: Path, out: Path) -> RenderResult:
     env = _environment(templates)
     records = sorted((_view(a) for a in articles), key=lambda r: r["id"])
     pages: dict[str, str] = {"index.html": env.get_template("index.html").render(articles=records, root="")}
     for record in records:
         page = env.get_template("article.html").render(article=record, root="../../../")
         pages[f"zh/articles/{record['id']}/index.html"] = page
-    _write_site(out, pages, templates / "static")
-    return RenderResult(pages=len(pages), articles=len(records))
+    figures = sum(len(a.fields.get("figures") or []) for a in articles)
+    _write_site(out, {**pages, **data_files(articles, reference)}, templates / "static")
+    return RenderResult(pages=len(pages), articles=len(records), figures=figures)
 
 
 def _environment(templates: Path) -> Environment:

@@ -1,13 +1,10 @@
-"""Extract: the machine fields of one article from its blocks (SPEC §3.2).
-
-Pure: extract_article(source, id) -> Article. Knows nothing of files or of editors' changes.
-"""
+"""The fields an article takes from its layout: headline, kicker, byline, reporters, captions, body."""
 
 from __future__ import annotations
 
 import re
 
-from .model import Article, ArticleSource, Block, BlockKind, Source
+from ..model import Article, ArticleSource, Block, BlockKind, Source
 
 _REPORTER_ROLES = re.compile(r"(?:首席)?记者|实习生|通讯员|特约撰稿人")
 _DATELINE_PREFIX = re.compile(
@@ -18,8 +15,8 @@ _MARKDOWN_START = re.compile(r"^([#>+*-]|\d+[.)])")
 _ANCHOR_LENGTH = 40
 
 
-def extract_article(source: ArticleSource, article_id: str) -> Article:
-    """All machine fields of an article."""
+def extract_head(source: ArticleSource, article_id: str) -> Article:
+    """The fields an article takes from its layout: titles, credits, captions, body."""
     head = {kind: _texts(source.head, kind) for kind in BlockKind}
     body = source.body
     dateline_block = next((b for b in body if b.kind == BlockKind.DATELINE), None)

@@ -1,0 +1,134 @@
+"""The site's open data (SPEC §4): data/articles.json, figures.json, districts.json, industries.json, figures.csv.
+
+Built from content/ (so editors' corrections are what is published) and the reference data.
+English values are English text or null: never Chinese.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from .content import StoredArticle
+from .reference import Reference
+
+
+def data_files(articles: list[StoredArticle], reference: Reference) -> dict[str, str]:
+    """Relative path -> file text for every data file."""
+    records = [a.fields for a in sorted(articles, key=lambda a: str(a.fields.get("id")))]
+    figures = [_figure_record(f, record) for record in records for f in record.get("figures") or []]
+    return {
+        "data/articles.json": _json([_article_record(r) for r in records]),
+        "data/figures.json": _json(figures),
+        "data/districts.json": _json([_place_record(p) for p in reference.places]),
+        "data/industries.json": _json([_industry_record(i) for i in reference.industries]),
+        "data/figures.csv": _figures_csv(figures, records, reference),
+    }
+
+
+def _article_record(fields: dict[str, Any]) -> dict[str, Any]:
+    article_id = str(fields["id"])
+    return {
+        "id": article_id,
+        "source": fields.get("source"),
+        "kind": fields.get("kind"),
+        "title": {"zh": fields.get("title"), "en": fields.get("title_en")},
+        "summary": {"zh": fields.get("summary"), "en": fields.get("summary_en")},
+        "districts": list(fields.get("districts") or []),
+        "industries": list(fields.get("industries") or []),
+        "companies": list(fields.get("companies") or []),
+        "url": {"zh": f"zh/articles/{article_id}/", "en": None},
+    }
+
+
+def _figure_record(figure: dict[str, Any], article: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": figure["id"],
+        "article": str(article["id"]),
+        "raw": figure["raw"],
+        "value": figure["value"],
+        "unit": figure["unit"],
+        "qualifier": figure.get("qualifier"),
+        "metric": {"zh": figure.get("metric"), "en": figure.get("metric_en")},
+        "subject": figure.get("subject"),
+        "districts": list(figure.get("districts") or []),
+        "industries": list(figure.get("industries") or []),
+        "year": figure.get("year"),
+        "quote": figure.get("quote"),
+    }
+
+
+def _place_record(place) -> dict[str, Any]:
+    return {"slug": place.slug, "name": {"zh": place.zh, "en": place.en}, "kind": place.kind, "parent": place.parent}
+
+
+def _industry_record(industry) -> dict[str, Any]:
+    return {
+        "slug": industry.slug,
+        "name": {"zh": industry.zh, "en": industry.en},
+        "kind": industry.tier,
+        "parent": industry.parent,
+    }
+
+
+_CSV_COLUMNS = [
+    "id",
+    "article",
+    "article_title_zh",
+    "article_title_en",
+    "raw",
+    "value",
+    "unit",
+    "unit_en",
+    "qualifier",
+    "metric_zh",
+    "metric_en",
+    "subject",
+    "districts",
+    "districts_en",
+    "industries",
+    "industries_en",
+    "year",
+    "quote",
+]
+
+
+def _figures_csv(figures: list[dict], articles: list[dict], reference: Reference) -> str:
+    titles = {str(a["id"]): (a.get("title"), a.get("title_en")) for a in articles}
+    places = {p.slug: p.en for p in reference.places}
+    industries = {i.slug: i.en for i in reference.industries}
+    units = {u.zh: u.en_plural for u in reference.units}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_CSV_COLUMNS)
+    for figure in figures:
+        title_zh, title_en = titles[figure["article"]]
+        writer.writerow(
+            [
+                figure["id"],
+                figure["article"],
+                title_zh,
+                title_en or "",
+                figure["raw"],
+                figure["value"],
+                figure["unit"],
+                units.get(figure["unit"], ""),
+                figure["qualifier"] or "",
+                figure["metric"]["zh"] or "",
+                figure["metric"]["en"] or "",
+                figure["subject"] or "",
+                ";".join(figure["districts"]),
+                ";".join(places.get(d, "") for d in figure["districts"]),
+                ";".join(figure["industries"]),
+                ";".join(industries.get(i, "") for i in figure["industries"]),
+                figure["year"] if figure["year"] is not None else "",
+                figure["quote"],
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

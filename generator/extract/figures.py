@@ -1,0 +1,236 @@
+"""Key figures (SPEC §5): numbers a briefing reader would quote, with what, for whom, when and how sure.
+
+A figure is a number with a unit (or a multiplier and a unit) from content/reference/units.yaml.
+Dates, bare years, durations, ordinals (第3次), codes and slogans (33618, 2+4, 1+N, “154”) have no
+unit or are excluded by their context. The metric is the nearest glossary term before the number in
+its clause (else the noun right after the unit), the subject the nearest place or company before it,
+the year the nearest year in the sentence (去年/今年 resolved with the page's year).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from ..lexicon import Lexicon
+from ..reference import Reference, UnitName
+from .sentences import Sentence
+
+_QUALIFIER_BEFORE = {"超过": "超", "超": "超", "逾": "超", "突破": "超", "近": "近", "约": "约", "不少于": "以上"}
+_QUALIFIER_AFTER = {"以上": "以上", "左右": "左右", "余": "余", "多": "多"}
+_EXCLUDED_KINDS = ("multiplier", "time", "duration")
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
+_FUTURE = re.compile(r"预计|计划|力争|将|目标|未来")
+_CITY = re.compile(r"全市|我市|重庆市|重庆(?![\u4e00-\u9fff]{0,6}(?:有限公司|集团|分行))")
+_THIS_DISTRICT = re.compile(r"该区|全区|本区")
+_THIS_COMPANY = re.compile(r"该行|该公司|该企业|公司")
+
+
+@dataclass(frozen=True)
+class Figure:
+    raw: str
+    value: float
+    unit: str
+    qualifier: str | None
+    metric: str
+    metric_en: str | None
+    subject: str
+    year: int | None
+    quote: str
+    score: float
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """What figure extraction needs to know about the article it reads."""
+
+    headline: str
+    year: int | None
+    """The year the page was published, for 去年 and 今年."""
+    main_district: str
+    """The article's most central district as named in it, or ''."""
+    main_company: str
+    """The company the article names most, or ''."""
+
+
+class FigureFinder:
+    """Units and metrics compiled once per build."""
+
+    def __init__(self, reference: Reference, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        units = [u for u in reference.units if u.kind not in _EXCLUDED_KINDS]
+        multipliers = [u for u in reference.units if u.kind == "multiplier"]
+        self.units: dict[str, UnitName] = {u.zh: u for u in units}
+        self.multipliers = {u.zh: u.factor for u in multipliers}
+        unit_names = sorted(self.units, key=len, reverse=True)
+        multiplier_names = sorted(self.multipliers, key=len, reverse=True)
+        self.pattern = re.compile(
+            r"(?P<before>超过|不少于|突破|超|逾|(?<![最附将])近|(?<![签合预节制公条邀相大])约)?"
+            r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
+            rf"(?P<multiplier>{'|'.join(map(re.escape, multiplier_names)) or '(?!)'})?"
+            r"(?P<inner>余|多)?"
+            rf"(?P<unit>{'|'.join(map(re.escape, unit_names)) or '(?!)'})"
+            r"(?P<after>以上|左右)?"
+        )
+        self.metrics: dict[str, tuple[str, str]] = {}
+        for metric in reference.metrics:
+            for name in (metric.zh, *metric.aliases):
+                self.metrics.setdefault(name, (metric.zh, metric.en))
+        names = sorted(self.metrics, key=len, reverse=True)
+        self.metric_pattern = re.compile("|".join(map(re.escape, names))) if names else None
+
+    def find(self, sentences: list[Sentence], context: Context) -> list[Figure]:
+        figures: list[Figure] = []
+        seen: dict[tuple[float, str], int] = {}
+        paragraphs = max((s.paragraph for s in sentences), default=0) + 1
+        for sentence in sentences:
+            for match in self.pattern.finditer(sentence.text):
+                if _excluded(sentence.text, match):
+                    continue
+                figure = self._figure(sentence, match, context, paragraphs)
+                key = (figure.value, figure.unit)
+                if key in seen:  # the same figure printed twice: keep the first, count the repeat
+                    first = figures[seen[key]]
+                    figures[seen[key]] = _with_score(first, first.score + 1.0)
+                    continue
+                seen[key] = len(figures)
+                figures.append(figure)
+        return sorted(figures, key=lambda f: -f.score)
+
+    def _figure(self, sentence: Sentence, match: re.Match, context: Context, paragraphs: int) -> Figure:
+        text = sentence.text
+        unit = self.units[match.group("unit")]
+        multiplier = self.multipliers.get(match.group("multiplier") or "", 1)
+        number = float(match.group("number").replace(",", ""))
+        value = _clean_number(number * multiplier * unit.factor)
+        raw = text[match.start("number") : match.end("unit")]
+        metric, metric_en, from_glossary = self._metric(text, match)
+        score = _score(raw, match, unit, from_glossary, sentence, context, paragraphs)
+        return Figure(
+            raw=raw,
+            value=value,
+            unit=unit.base or unit.zh,
+            qualifier=_qualifier(match),
+            metric=metric,
+            metric_en=metric_en,
+            subject=_subject(sentence, match.start(), context),
+            year=_year(text, match.start(), sentence, context.year),
+            quote=text,
+            score=round(score, 3),
+            paragraph=sentence.paragraph,
+        )
+
+    def _metric(self, text: str, match: re.Match) -> tuple[str, str | None, bool]:
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，；：。") + 1
+        before = text[clause_start : match.start()]
+        if self.metric_pattern is not None:
+            found = list(self.metric_pattern.finditer(before))
+            if found:
+                zh, en = self.metrics[found[-1].group()]
+                return zh, en, True
+            after = self.metric_pattern.match(text, match.end())
+            if after:
+                zh, en = self.metrics[after.group()]
+                return zh, en, True
+        return self._noun_after(text[match.end() : match.end() + 12]), None, False
+
+    def _noun_after(self, text: str) -> str:
+        """The noun phrase right after a unit: 70个重点项目 -> 重点项目; '' when none follows."""
+        words = []
+        for word, flag in self.lexicon.tag(text):
+            if not (flag.startswith("n") or flag in ("vn", "j")) or len(words) == 2:
+                break
+            words.append(word)
+        return "".join(words)
+
+
+def _excluded(text: str, match: re.Match) -> bool:
+    start, end = match.start("number"), match.end()
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 3]
+    if before in ("第", "+", "—", "-", "~", "至") or text[end : end + 1] in ("+",):
+        return True
+    if match.group("unit") == "个" and after[:1] in ("月", "工", "小"):
+        return True
+    return bool(re.match(r"[A-Za-z]", text[match.end("number") : match.end("number") + 1]))
+
+
+def _qualifier(match: re.Match) -> str | None:
+    if match.group("before"):
+        return _QUALIFIER_BEFORE[match.group("before")]
+    if match.group("inner"):
+        return _QUALIFIER_AFTER[match.group("inner")]
+    if match.group("after"):
+        return _QUALIFIER_AFTER[match.group("after")]
+    return None
+
+
+def _subject(sentence: Sentence, position: int, context: Context) -> str:
+    """Who the sentence is about: the first place, region or company it names before the figure,
+    else the last one named earlier in the paragraph, else the article's district, else 重庆."""
+    before = sentence.text[:position]
+    candidates = [(start, name) for start, _end, name in sentence.subjects if start < position]
+    named = [(start, end) for start, end, _name in sentence.subjects]
+    for pattern, name in (
+        (_THIS_DISTRICT, context.main_district),
+        (_THIS_COMPANY, context.main_company),
+        (_CITY, "重庆"),
+    ):
+        for match in pattern.finditer(before):
+            if name and not any(s <= match.start() < e for s, e in named):
+                candidates.append((match.start(), name))
+                break
+    if candidates:
+        return min(candidates)[1]
+    return sentence.previous_subject or context.main_district or "重庆"
+
+
+def _year(text: str, position: int, sentence: Sentence, page_year: int | None) -> int | None:
+    before = text[:position]
+    candidates: list[tuple[int, int]] = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(before)]
+    if page_year is not None:
+        candidates += [(m.start(), page_year - 1) for m in re.finditer("去年|上年|过去一年", before)]
+        candidates += [(m.start(), page_year) for m in re.finditer("今年|全年|当年", before)]
+    if candidates:
+        return max(candidates)[1]
+    if sentence.year is not None:
+        return sentence.year
+    return None if _FUTURE.search(text) else page_year
+
+
+def _score(
+    raw: str,
+    match: re.Match,
+    unit: UnitName,
+    from_glossary: bool,
+    sentence: Sentence,
+    context: Context,
+    paragraphs: int,
+) -> float:
+    score = 0.0
+    number = match.group("number")
+    if re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", context.headline):
+        score += 4.0
+    if sentence.paragraph == 0:
+        score += 1.5
+    if from_glossary:
+        score += 2.0
+    score += {"money": 1.5, "percent": 0.5, "percentage_point": 0.5}.get(unit.kind, 0.3)
+    if raw in sentence.bold or number in "".join(sentence.bold):
+        score += 2.0
+    if match.group("unit") == "个" and not from_glossary:
+        score -= 0.5
+    score -= 1.0 * sentence.paragraph / max(paragraphs, 1)
+    score += 0.05 * math.log10(max(float(number.replace(",", "")), 1.0))
+    return score
+
+
+def _clean_number(value: float) -> float | int:
+    rounded = round(value, 6)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _with_score(figure: Figure, score: float) -> Figure:
+    return replace(figure, score=round(score, 3))
