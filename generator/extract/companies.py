@@ -27,6 +27,7 @@ _STOP = frozenset(
     "举办 与会 负责人 总经理 董事长 厂长 记者 介绍 表示 说 称 同时 此外 目前 当前 近日 近期 今年 去年".split()
 )
 _MAX_NAME = 24
+_SOURCE_NAME = re.compile(r"日报|报社|委员会$|[局委厅部办]$")
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ class CompanyIndex:
         self.by_name: dict[str, str] = {}
         self.ambiguous: dict[str, str] = {}
         self.canonical: dict[str, str] = {}
+        self.sources: set[str] = set()  # government bodies and media: sources of news, not its subjects
         for company in reference.companies:
             self.canonical[company.slug] = company.zh
+            if company.kind in ("government_body", "media"):
+                self.sources.add(company.slug)
             for name in (company.zh, *company.aliases):
                 self.by_name.setdefault(name, company.slug)
             for name in company.ambiguous_aliases:
@@ -74,7 +78,11 @@ class CompanyIndex:
 
     def spans(self, text: str, aliases: dict[str, str]) -> list[tuple[int, int, str]]:
         """(start, end, text as printed) of every company mention in a text."""
-        spans = [(start, end, text[start:end]) for start, end, _ in self._known(text) + self._patterned(text)]
+        spans = [
+            (start, end, text[start:end])
+            for start, end, name in self._known(text) + self._patterned(text)
+            if self.by_name.get(name) not in self.sources and not _SOURCE_NAME.search(name)
+        ]
         for alias in aliases:
             spans += [(m.start(), m.end(), alias) for m in re.finditer(re.escape(alias), text)]
         return spans

@@ -20,6 +20,7 @@ from .sentences import Sentence
 _QUALIFIER_BEFORE = {"超过": "超", "超": "超", "逾": "超", "突破": "超", "近": "近", "约": "约", "不少于": "以上"}
 _QUALIFIER_AFTER = {"以上": "以上", "左右": "左右", "余": "余", "多": "多"}
 _EXCLUDED_KINDS = ("multiplier", "time", "duration")
+_COUNTED = ("count", "quantity", "people")
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
 _FUTURE = re.compile(r"预计|计划|力争|将|目标|未来")
 _CITY = re.compile(r"全市|我市|重庆市|重庆(?![\u4e00-\u9fff]{0,6}(?:有限公司|集团|分行))")
@@ -83,14 +84,17 @@ class FigureFinder:
 
     def find(self, sentences: list[Sentence], context: Context) -> list[Figure]:
         figures: list[Figure] = []
-        seen: dict[tuple[float, str], int] = {}
+        seen: dict[tuple[float, str, str], int] = {}
         paragraphs = max((s.paragraph for s in sentences), default=0) + 1
         for sentence in sentences:
             for match in self.pattern.finditer(sentence.text):
                 if _excluded(sentence.text, match):
                     continue
                 figure = self._figure(sentence, match, context, paragraphs)
-                key = (figure.value, figure.unit)
+                previous = figures[-1] if figures else None
+                if not figure.metric and previous and previous.quote == figure.quote and previous.unit == figure.unit:
+                    figure = replace(figure, metric=previous.metric, metric_en=previous.metric_en)
+                key = (figure.value, figure.unit, figure.metric)
                 if key in seen:  # the same figure printed twice: keep the first, count the repeat
                     first = figures[seen[key]]
                     figures[seen[key]] = _with_score(first, first.score + 1.0)
@@ -125,6 +129,15 @@ class FigureFinder:
     def _metric(self, text: str, match: re.Match) -> tuple[str, str | None, bool]:
         clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，；：。") + 1
         before = text[clause_start : match.start()]
+        unit = self.units[match.group("unit")]
+        if unit.kind in ("percent", "percentage_point"):
+            special = self._rate_metric(before)
+            if special:
+                return special
+        if unit.kind in _COUNTED:
+            after = self._counted_noun(text, match.end())
+            if after:
+                return after
         if self.metric_pattern is not None:
             found = list(self.metric_pattern.finditer(before))
             if found:
@@ -135,6 +148,30 @@ class FigureFinder:
                 zh, en = self.metrics[after.group()]
                 return zh, en, True
         return self._noun_after(text[match.end() : match.end() + 12]), None, False
+
+    def _rate_metric(self, before: str) -> tuple[str, str | None, bool] | None:
+        """Shares and growth rates: 占…的66% is a share, 增长7.2% a growth rate, whatever grows."""
+        if "占" in before:
+            return self._glossary("占比", "share")
+        growth = re.search(r"同比增长|同比增|增长|增幅|增速|提高|提升|增加|下降|降低", before)
+        if growth and not (self.metric_pattern and self.metric_pattern.search(before[growth.end() :])):
+            word = "同比增长" if growth.group().startswith("同比") else "增长"
+            return self._glossary(word, "year-on-year growth" if word == "同比增长" else "growth")
+        return None
+
+    def _glossary(self, zh: str, fallback_en: str) -> tuple[str, str | None, bool]:
+        known = self.metrics.get(zh)
+        return (known[0], known[1], True) if known else (zh, fallback_en, True)
+
+    def _counted_noun(self, text: str, end: int) -> tuple[str, str | None, bool] | None:
+        """9个数字化车间 -> 数字化车间: what a count counts is named right after it."""
+        if self.metric_pattern is not None:
+            known = self.metric_pattern.match(text, end)
+            if known:
+                zh, en = self.metrics[known.group()]
+                return zh, en, True
+        noun = self._noun_after(text[end : end + 12])
+        return (noun, None, True) if len(noun) >= 2 else None
 
     def _noun_after(self, text: str) -> str:
         """The noun phrase right after a unit: 70个重点项目 -> 重点项目; '' when none follows."""
@@ -183,8 +220,12 @@ def _subject(sentence: Sentence, position: int, context: Context) -> str:
                 candidates.append((match.start(), name))
                 break
     if candidates:
-        return min(candidates)[1]
-    return sentence.previous_subject or context.main_district or "重庆"
+        return _city_as_chongqing(min(candidates)[1])
+    return _city_as_chongqing(sentence.previous_subject or context.main_district or "重庆")
+
+
+def _city_as_chongqing(name: str) -> str:
+    return "重庆" if name in ("全市", "我市", "本市", "重庆市", "重庆") else name
 
 
 def _year(text: str, position: int, sentence: Sentence, page_year: int | None) -> int | None:

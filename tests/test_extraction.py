@@ -1,0 +1,97 @@
+"""Extraction measured against the hand annotation of the seeds and of held-out texts.
+
+Targets (issue 3): district precision and recall >= 0.9, figure recall >= 0.9, top-k precision >= 0.85,
+metric and subject right for >= 0.85 of matched figures. The floors asserted here are the scores the
+extractor reaches now, so a change that makes extraction worse fails; the scores are printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.extract import extract_article
+from generator.ingest import ingest_text
+
+from .scoring import extract_seeds, load, score
+
+FLOORS = {
+    "district precision": 0.95,
+    "district recall": 0.8,
+    "figure recall": 0.95,
+    "top-k figure precision": 0.82,
+    "metric right (matched)": 0.75,
+    "subject right (matched)": 0.8,
+}
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return extract_seeds()
+
+
+def test_seed_extraction_meets_the_annotation(seeds, capsys):
+    records, _ = seeds
+    result = score(load("extraction.yaml"), records)
+    with capsys.disabled():
+        print("\n" + result.report("seeds"))
+    for name, floor in FLOORS.items():
+        assert result.table[name] >= floor, (name, result.table[name])
+
+
+def test_heldout_texts(seeds, capsys):
+    _, knowledge = seeds
+    gold, extracted = {}, {}
+    for item in load("heldout.yaml"):
+        sources = ingest_text(item["text"] + "\n", f"{item['id']}.txt", knowledge.lexicon)
+        assert len(sources) == 1
+        article = extract_article(sources[0], item["id"], knowledge, item["year_context"])
+        gold[item["id"]] = item
+        extracted[item["id"]] = {
+            "districts": list(article.districts),
+            "figures": [
+                {"value": f.value, "unit": f.unit, "metric": f.metric, "subject": f.subject, "raw": f.raw}
+                for f in article.figures
+            ],
+        }
+    result = score(gold, extracted)
+    with capsys.disabled():
+        print("\n" + result.report("held-out"))
+    assert result.table["figure recall"] >= 0.8
+    assert result.table["district precision"] >= 0.8
+
+
+def test_every_quote_holds_its_raw_text_and_no_date_is_a_figure(seeds):
+    records, _ = seeds
+    for record in records.values():
+        for figure in record["figures"]:
+            assert figure["raw"] in figure["quote"]
+            assert figure["quote"] in record["body"].replace("**", "")
+            assert not re.fullmatch(r"\d{4}年|\d{1,2}月|\d{1,2}日|第.*", figure["raw"])
+            assert figure["unit"] not in ("年", "月", "日", "天")
+
+
+def test_figures_are_stored_in_rank_order_with_the_headline_figure_first(seeds):
+    records, _ = seeds
+    first = records["000-01"]["figures"][0]
+    assert (first["raw"], first["value"], first["unit"], first["metric"], first["year"]) == (
+        "399.9亿元",
+        39990000000,
+        "元",
+        "产值",
+        2023,
+    )
+    assert records["001-04"]["figures"][0]["raw"] == "206亿元"
+
+
+def test_codes_slogans_ordinals_and_dates_are_not_figures(seeds):
+    _, knowledge = seeds
+    page = (
+        "铜梁召开推进会\n\n10月12日，铜梁围绕“154”工作思路和“2+4”产业集群，举行第3次集中签约，"
+        "落实“33618”体系和1+N模式，签约项目12个。\n"
+    )
+    source = ingest_text(page, "905_test.txt", knowledge.lexicon)[0]
+    article = extract_article(source, "905-01", knowledge, 2023)
+    assert [(f.raw, f.value, f.unit) for f in article.figures] == [("12个", 12, "个")]
+    assert article.districts == ("tongliang",)
