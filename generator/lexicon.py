@@ -22,7 +22,7 @@ class Lexicon:
         self._median_idf = 0.0
         self._tagger: jieba.posseg.POSTokenizer | None = None
         for word in user_words:
-            self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000))
+            self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000), tag="n")
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word in jieba's reference corpus: high for rare words."""

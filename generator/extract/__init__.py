@@ -63,7 +63,10 @@ def extract_article(
     sentences = _with_subjects(split_sentences(paragraphs), knowledge, mentions.aliases)
     main_district = knowledge.gazetteer.places[tags.districts[0]].zh if tags.districts else ""
     main_company = mentions.names[0] if mentions.names else ""
-    context = Context(" ".join([article.title, article.kicker]), page_year, main_district, main_company)
+    company_article = article.kind == "advertorial"
+    context = Context(
+        " ".join([article.title, article.kicker]), page_year, main_district, main_company, company_article
+    )
     found = knowledge.figures.find(sentences, context)
     figures = tuple(
         _stored_figure(f"{article_id}-{rank:02d}", figure, tags.districts, industries, knowledge)

@@ -22,8 +22,14 @@ _QUALIFIER_AFTER = {"以上": "以上", "左右": "左右", "余": "余", "多":
 _EXCLUDED_KINDS = ("multiplier", "time", "duration")
 _COUNTED = ("count", "quantity", "people")
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
+_GROWTH = re.compile(r"同比增长|同比增|增长|增幅|增速|提高|提升|增加|下降|降低")
+_DATA_STATEMENT = re.compile(r"^(?:统计)?数据显示|^截至|^据统计")
 _FUTURE = re.compile(r"预计|计划|力争|将|目标|未来")
-_CITY = re.compile(r"全市|我市|重庆市|重庆(?![\u4e00-\u9fff]{0,6}(?:有限公司|集团|分行))")
+_CITY = re.compile(r"全市|我市|山城|重庆市|重庆(?![\u4e00-\u9fff]{0,6}(?:有限公司|集团|分行))")
+_LOCATIVE = re.compile(r"(?:在|位于|于|来自)$")
+_EXAMPLES = re.compile(
+    r"以[^，。；]{2,60}?为代表|[^，。；]{2,80}?等(?=\d)|(?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8}(?=\d)"
+)
 _THIS_DISTRICT = re.compile(r"该区|全区|本区")
 _THIS_COMPANY = re.compile(r"该行|该公司|该企业|公司")
 
@@ -54,6 +60,8 @@ class Context:
     """The article's most central district as named in it, or ''."""
     main_company: str
     """The company the article names most, or ''."""
+    company_article: bool = False
+    """The article is about a company (an advertorial, a company feature): figures default to it."""
 
 
 class FigureFinder:
@@ -153,11 +161,23 @@ class FigureFinder:
         """Shares and growth rates: 占…的66% is a share, 增长7.2% a growth rate, whatever grows."""
         if "占" in before:
             return self._glossary("占比", "share")
-        growth = re.search(r"同比增长|同比增|增长|增幅|增速|提高|提升|增加|下降|降低", before)
-        if growth and not (self.metric_pattern and self.metric_pattern.search(before[growth.end() :])):
-            word = "同比增长" if growth.group().startswith("同比") else "增长"
-            return self._glossary(word, "year-on-year growth" if word == "同比增长" else "growth")
-        return None
+        growth = next(reversed(list(_GROWTH.finditer(before))), None)  # the last growth word
+        if growth is None or (self.metric_pattern and self.metric_pattern.search(before[growth.end() :])):
+            return None
+        what = self._noun_before(before[: growth.start()])
+        if what:  # 生产效率提升20%: the growth of what
+            return what + growth.group(), None, True
+        word = "同比增长" if growth.group().startswith("同比") else "增长"
+        return self._glossary(word, "year-on-year growth" if word == "同比增长" else "growth")
+
+    def _noun_before(self, text: str) -> str:
+        """The nouns that end a text: 示范项目生产效率 -> 生产效率 (two words at most)."""
+        words = []
+        for word, flag in reversed(self.lexicon.tag(text[-12:])):
+            if not (flag.startswith("n") or flag in ("vn", "j")) or len(words) == 2:
+                break
+            words.insert(0, word)
+        return "".join(words)
 
     def _glossary(self, zh: str, fallback_en: str) -> tuple[str, str | None, bool]:
         known = self.metrics.get(zh)
@@ -187,7 +207,7 @@ def _excluded(text: str, match: re.Match) -> bool:
     start, end = match.start("number"), match.end()
     before = text[max(0, start - 1) : start]
     after = text[end : end + 3]
-    if before in ("第", "+", "—", "-", "~", "至") or text[end : end + 1] in ("+",):
+    if before in ("第", "+", "—", "-", "~", "至", "前") or text[end : end + 1] in ("+",):
         return True
     if match.group("unit") == "个" and after[:1] in ("月", "工", "小"):
         return True
@@ -205,27 +225,48 @@ def _qualifier(match: re.Match) -> str | None:
 
 
 def _subject(sentence: Sentence, position: int, context: Context) -> str:
-    """Who the sentence is about: the first place, region or company it names before the figure,
-    else the last one named earlier in the paragraph, else the article's district, else 重庆."""
-    before = sentence.text[:position]
-    candidates = [(start, name) for start, _end, name in sentence.subjects if start < position]
-    named = [(start, end) for start, end, _name in sentence.subjects]
+    """Who the figure is about: the first company, place, 该区/该行 or city word in its own clause
+    (else in its sentence) before it. Places named only as a location (在高峰园) and examples
+    (以…为代表) do not count. Else the last subject named earlier in the paragraph, else the
+    article's own subject, else 重庆."""
+    text = sentence.text
+    candidates = _subject_candidates(sentence, position, context)
+    clause_start = max(text.rfind(mark, 0, position) for mark in "，；：") + 1
+    in_clause = [c for c in candidates if c[0] >= clause_start]
+    chosen = min(in_clause or candidates, default=None)
+    if chosen is not None:
+        return chosen[1]
+    fallback = context.main_company if context.company_article else context.main_district
+    return _city_as_chongqing(sentence.previous_subject or fallback or "重庆")
+
+
+def _subject_candidates(sentence: Sentence, position: int, context: Context) -> list[tuple[int, str]]:
+    text = sentence.text
+    examples = [(m.start(), m.end()) for m in _EXAMPLES.finditer(text)]
+    spans = [(start, end) for start, end, _name in sentence.subjects]
+    candidates = [
+        (start, _city_as_chongqing(name))
+        for start, end, name in sentence.subjects
+        if start < position
+        and not _LOCATIVE.search(text[max(0, start - 2) : start])
+        and not any(a <= start < b for a, b in examples)
+    ]
+    city = context.main_company if context.company_article else "重庆"
     for pattern, name in (
         (_THIS_DISTRICT, context.main_district),
         (_THIS_COMPANY, context.main_company),
-        (_CITY, "重庆"),
+        (_CITY, city),
     ):
-        for match in pattern.finditer(before):
-            if name and not any(s <= match.start() < e for s, e in named):
+        for match in pattern.finditer(text[:position]):
+            if name and not any(s <= match.start() < e for s, e in spans):
                 candidates.append((match.start(), name))
-                break
-    if candidates:
-        return _city_as_chongqing(min(candidates)[1])
-    return _city_as_chongqing(sentence.previous_subject or context.main_district or "重庆")
+    if context.company_article:
+        candidates = [(start, context.main_company if name == "重庆" else name) for start, name in candidates]
+    return candidates
 
 
 def _city_as_chongqing(name: str) -> str:
-    return "重庆" if name in ("全市", "我市", "本市", "重庆市", "重庆") else name
+    return "重庆" if name in ("全市", "我市", "本市", "重庆市", "重庆", "山城") else name
 
 
 def _year(text: str, position: int, sentence: Sentence, page_year: int | None) -> int | None:
@@ -263,9 +304,18 @@ def _score(
         score += 2.0
     if match.group("unit") == "个" and not from_glossary:
         score -= 0.5
+    if _in_quotation(sentence.text, match.start()):
+        score -= 1.5  # a figure in someone's words is colour, not the record
+    if _DATA_STATEMENT.match(sentence.text):
+        score += 0.5
     score -= 1.0 * sentence.paragraph / max(paragraphs, 1)
     score += 0.05 * math.log10(max(float(number.replace(",", "")), 1.0))
     return score
+
+
+def _in_quotation(text: str, position: int) -> bool:
+    before = text[:position]
+    return before.count("“") > before.count("”")
 
 
 def _clean_number(value: float) -> float | int:
