@@ -1,8 +1,8 @@
 """Extraction measured against the hand annotation of the seeds and of held-out texts.
 
-Targets (issue 3): district precision and recall >= 0.9, figure recall >= 0.9, top-k precision >= 0.85,
-metric and subject right for >= 0.85 of matched figures. The floors asserted here are the scores the
-extractor reaches now, so a change that makes extraction worse fails; the scores are printed.
+The seed floors are the targets of issue 3: district precision and recall >= 0.9, figure recall >= 0.9,
+precision among each article's top-ranked figures >= 0.85, metric and subject right for >= 0.85 of the
+matched figures. The held-out texts were never used for tuning; their floors are lower. Scores print.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from generator.ingest import ingest_text
 from .scoring import extract_seeds, load, score
 
 FLOORS = {
-    "district precision": 0.95,
-    "district recall": 0.8,
-    "figure recall": 0.95,
-    "top-k figure precision": 0.82,
-    "metric right (matched)": 0.75,
-    "subject right (matched)": 0.8,
+    "district precision": 0.9,
+    "district recall": 0.9,
+    "figure recall": 0.9,
+    "top-k figure precision": 0.85,
+    "metric right (matched)": 0.85,
+    "subject right (matched)": 0.85,
 }
 
 
@@ -58,8 +58,10 @@ def test_heldout_texts(seeds, capsys):
     result = score(gold, extracted)
     with capsys.disabled():
         print("\n" + result.report("held-out"))
-    assert result.table["figure recall"] >= 0.8
-    assert result.table["district precision"] >= 0.8
+    assert result.table["figure recall"] >= 0.9
+    assert result.table["district precision"] >= 0.9 and result.table["district recall"] >= 0.9
+    assert result.table["top-k figure precision"] >= 0.85
+    assert result.table["metric right (matched)"] >= 0.6 and result.table["subject right (matched)"] >= 0.5
 
 
 def test_every_quote_holds_its_raw_text_and_no_date_is_a_figure(seeds):

@@ -22,7 +22,9 @@ _QUALIFIER_AFTER = {"以上": "以上", "左右": "左右", "余": "余", "多":
 _EXCLUDED_KINDS = ("multiplier", "time", "duration")
 _COUNTED = ("count", "quantity", "people")
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})年")
-_GROWTH = re.compile(r"同比增长|同比增|增长|增幅|增速|提高|提升|增加|下降|降低")
+_GROWTH = re.compile(r"同比增长|同比增|增长|增幅|增速|提高|提升|增加|新增|下降|降低")
+_THRESHOLD = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?元以上[\u4e00-\u9fff]{1,8}$")
+_ADVERBS = frozenset("平均 均 分别 累计 同比 较上年 较年初 共 合计 总共".split())
 _DATA_STATEMENT = re.compile(r"^(?:统计)?数据显示|^截至|^据统计")
 _FUTURE = re.compile(r"预计|计划|力争|将|目标|未来")
 _CITY = re.compile(r"全市|我市|山城|重庆市|重庆(?![\u4e00-\u9fff]{0,6}(?:有限公司|集团|分行))")
@@ -99,9 +101,7 @@ class FigureFinder:
                 if _excluded(sentence.text, match):
                     continue
                 figure = self._figure(sentence, match, context, paragraphs)
-                previous = figures[-1] if figures else None
-                if not figure.metric and previous and previous.quote == figure.quote and previous.unit == figure.unit:
-                    figure = replace(figure, metric=previous.metric, metric_en=previous.metric_en)
+                figure = _metric_from_earlier(figure, figures, sentence.text, match.start())
                 key = (figure.value, figure.unit, figure.metric)
                 if key in seen:  # the same figure printed twice: keep the first, count the repeat
                     first = figures[seen[key]]
@@ -119,7 +119,10 @@ class FigureFinder:
         value = _clean_number(number * multiplier * unit.factor)
         raw = text[match.start("number") : match.end("unit")]
         metric, metric_en, from_glossary = self._metric(text, match)
+        subject = _subject(sentence, match.start(), context)
         score = _score(raw, match, unit, from_glossary, sentence, context, paragraphs)
+        if subject in (context.main_district or "重庆", context.main_company if context.company_article else None):
+            score += 1.2  # a figure about what the article is about, not about an example in it
         return Figure(
             raw=raw,
             value=value,
@@ -127,7 +130,7 @@ class FigureFinder:
             qualifier=_qualifier(match),
             metric=metric,
             metric_en=metric_en,
-            subject=_subject(sentence, match.start(), context),
+            subject=subject,
             year=_year(text, match.start(), sentence, context.year),
             quote=text,
             score=round(score, 3),
@@ -135,27 +138,49 @@ class FigureFinder:
         )
 
     def _metric(self, text: str, match: re.Match) -> tuple[str, str | None, bool]:
+        """What the figure measures, from its clause: a share or growth rate; the glossary term right
+        after the unit (4.71亿元授信额度); what a count counts (9个数字化车间); the nearest glossary
+        term before it (产值399.9亿元); a glossary term later in the clause (以近3.3万台的成绩…销量)."""
         clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，；：。") + 1
+        ends = [i for i in (text.find(mark, match.end()) for mark in "，；。") if i >= 0]
         before = text[clause_start : match.start()]
+        after = text[match.end() : min(ends, default=len(text))]
         unit = self.units[match.group("unit")]
         if unit.kind in ("percent", "percentage_point"):
             special = self._rate_metric(before)
             if special:
                 return special
+        right_after = self._glossary_at(after, 0)
+        if right_after:
+            return right_after
         if unit.kind in _COUNTED:
-            after = self._counted_noun(text, match.end())
-            if after:
-                return after
+            listed = self.metric_pattern.search(after[:12]) if self.metric_pattern is not None else None
+            if listed and after[:1] not in "、，。；" and not re.search(r"[，。；]", after[: listed.start()]):
+                zh, en = self.metrics[listed.group()]  # 1500个数字化、绿色化技改项目
+                return zh, en, True
+            counted = self._noun_after(after)
+            if len(counted) >= 2:
+                return (counted, *self.metrics.get(counted, (counted, None))[1:], True)
+            threshold = _THRESHOLD.search(before)
+            if threshold:
+                return threshold.group(), None, True
         if self.metric_pattern is not None:
             found = list(self.metric_pattern.finditer(before))
             if found:
                 zh, en = self.metrics[found[-1].group()]
                 return zh, en, True
-            after = self.metric_pattern.match(text, match.end())
-            if after:
-                zh, en = self.metrics[after.group()]
+            later = self.metric_pattern.search(after)
+            if later:
+                zh, en = self.metrics[later.group()]
                 return zh, en, True
-        return self._noun_after(text[match.end() : match.end() + 12]), None, False
+        return "", None, False
+
+    def _glossary_at(self, text: str, position: int) -> tuple[str, str | None, bool] | None:
+        known = self.metric_pattern.match(text, position) if self.metric_pattern is not None else None
+        if known is None:
+            return None
+        zh, en = self.metrics[known.group()]
+        return zh, en, True
 
     def _rate_metric(self, before: str) -> tuple[str, str | None, bool] | None:
         """Shares and growth rates: 占…的66% is a share, 增长7.2% a growth rate, whatever grows."""
@@ -166,14 +191,18 @@ class FigureFinder:
             return None
         what = self._noun_before(before[: growth.start()])
         if what:  # 生产效率提升20%: the growth of what
-            return what + growth.group(), None, True
+            verb = "增长" if growth.group() in ("新增", "增加", "增幅", "增速") else growth.group()
+            return what + verb, None, True
         word = "同比增长" if growth.group().startswith("同比") else "增长"
         return self._glossary(word, "year-on-year growth" if word == "同比增长" else "growth")
 
     def _noun_before(self, text: str) -> str:
         """The nouns that end a text: 示范项目生产效率 -> 生产效率 (two words at most)."""
         words = []
-        for word, flag in reversed(self.lexicon.tag(text[-12:])):
+        tagged = self.lexicon.tag(text[-12:])
+        while tagged and (tagged[-1][1][:1] in ("d", "a") or tagged[-1][0] in _ADVERBS):
+            tagged.pop()  # 生产效率平均提升: skip 平均
+        for word, flag in reversed(tagged):
             if not (flag.startswith("n") or flag in ("vn", "j")) or len(words) == 2:
                 break
             words.insert(0, word)
@@ -183,24 +212,37 @@ class FigureFinder:
         known = self.metrics.get(zh)
         return (known[0], known[1], True) if known else (zh, fallback_en, True)
 
-    def _counted_noun(self, text: str, end: int) -> tuple[str, str | None, bool] | None:
-        """9个数字化车间 -> 数字化车间: what a count counts is named right after it."""
-        if self.metric_pattern is not None:
-            known = self.metric_pattern.match(text, end)
-            if known:
-                zh, en = self.metrics[known.group()]
-                return zh, en, True
-        noun = self._noun_after(text[end : end + 12])
-        return (noun, None, True) if len(noun) >= 2 else None
-
     def _noun_after(self, text: str) -> str:
-        """The noun phrase right after a unit: 70个重点项目 -> 重点项目; '' when none follows."""
-        words = []
-        for word, flag in self.lexicon.tag(text):
-            if not (flag.startswith("n") or flag in ("vn", "j")) or len(words) == 2:
+        """The noun phrase right after a unit: 70个重点项目 -> 重点项目, 7个乡村振兴劳务品牌试点 ->
+        乡村振兴劳务品牌试点; '' when none follows (a verb, a particle, punctuation)."""
+        words: list[str] = []
+        for word, flag in self.lexicon.tag(text[:16]):
+            verb_inside = flag.startswith("v") and words
+            if len(words) == 5 or not (_is_noun_like(word, flag) or verb_inside):
                 break
             words.append(word)
+        while words and self.lexicon.tag(words[-1])[0][1].startswith("v"):
+            words.pop()  # a phrase ends in a noun
         return "".join(words)
+
+
+def _metric_from_earlier(figure: Figure, earlier: list[Figure], text: str, position: int) -> Figure:
+    """累计分别达到144家、958家 takes 智能工厂 and 数字化车间 from 智能工厂17家、数字化车间224家 before it;
+    累计达75家 (no metric of its own) takes the metric of the figure before it."""
+    same = [f for f in earlier if f.quote == figure.quote and f.unit == figure.unit]
+    clause_start = max(text.rfind(mark, 0, position) for mark in "，；") + 1
+    ends = [i for i in (text.find(mark, position) for mark in "，；。") if i >= 0]
+    respectively = text.find("分别", clause_start, position)
+    if respectively >= 0:
+        index = text.count("、", respectively, position)
+        size = index + 1 + text.count("、", position, min(ends, default=len(text)))
+        sources = same[: len(same) - index][-size:]
+        if len(sources) == size:
+            source = sources[index]
+            return replace(figure, metric=source.metric, metric_en=source.metric_en)
+    if not figure.metric and same:
+        return replace(figure, metric=same[-1].metric, metric_en=same[-1].metric_en)
+    return figure
 
 
 def _excluded(text: str, match: re.Match) -> bool:
@@ -311,6 +353,13 @@ def _score(
     score -= 1.0 * sentence.paragraph / max(paragraphs, 1)
     score += 0.05 * math.log10(max(float(number.replace(",", "")), 1.0))
     return score
+
+
+def _is_noun_like(word: str, flag: str) -> bool:
+    """Nouns and the words that modify them; not verbs, particles, prepositions, pronouns, punctuation."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return False
+    return flag[:1] in ("n", "b", "j", "l") or flag in ("vn", "an", "mq", "x", "i")
 
 
 def _in_quotation(text: str, position: int) -> bool:

@@ -25,6 +25,9 @@ WEIGHTS = {"headline": 4.0, "kicker": 2.0, "lead": 2.5, "body": 1.0, "caption": 
 # is named in the headline, kicker or lead, or often enough in the body (passing mentions are not enough).
 CENTRAL_SHARE = 0.3
 CENTRAL_WEIGHT = 3.0
+# 臻宝科技…为九龙坡区企业: the article states which district a company it reports on belongs to.
+HOME_WEIGHT = 2.0
+_HOME_OF_COMPANY = re.compile(r"^[为是].+企业$")
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ def tag_districts(parts: dict[str, list[str]], gazetteer: Gazetteer) -> District
                 if place.kind == "functional_area":
                     zones.append(mention.slug)
                 weights[mention.district] += WEIGHTS[part]
+                if _HOME_OF_COMPANY.match(text[max(0, mention.start - 1) : mention.end + 2], 0):
+                    weights[mention.district] += HOME_WEIGHT
     central = _central(weights)
     rounded = {slug: round(weight, 2) for slug, weight in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))}
     return DistrictTags(tuple(central), rounded, tuple(dict.fromkeys(zones)), tuple(dict.fromkeys(elsewhere)))
