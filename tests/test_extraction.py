@@ -97,3 +97,16 @@ def test_codes_slogans_ordinals_and_dates_are_not_figures(seeds):
     article = extract_article(source, "905-01", knowledge, 2023)
     assert [(f.raw, f.value, f.unit) for f in article.figures] == [("12个", 12, "个")]
     assert article.districts == ("tongliang",)
+
+
+def test_summaries_are_whole_sentences_of_the_body_that_cover_the_lead(seeds):
+    records, _ = seeds
+    for record in records.values():
+        summary, body = record["summary"], record["body"].replace("**", "")
+        sentences = [s for s in re.findall(r"[^。！？]*[。！？]”?", summary) if s]
+        assert 1 <= len(sentences) <= 3, record["id"]
+        assert not summary.startswith("本报讯")
+        for sentence in sentences:
+            assert sentence.rstrip("。") in body, (record["id"], sentence)
+    assert "全年建成投用70个重点项目" in records["000-02"]["summary"]
+    assert "399.9亿元" in records["000-01"]["summary"]

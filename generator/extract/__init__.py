@@ -81,7 +81,7 @@ def extract_article(
         elsewhere=tags.elsewhere,
         industries=tuple(industries),
         companies=mentions.names,
-        summary=summarise(sentences, knowledge.lexicon),
+        summary=summarise(sentences, knowledge.lexicon, article.title),
         keywords=tuple(keywords(sentences, knowledge.lexicon)),
         figures=figures,
     )
