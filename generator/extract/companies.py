@@ -24,9 +24,11 @@ _STOP = frozenset(
     "的 与 和 在 为 是 由 了 等 及 将 从 向 对 把 被 给 于 以 至 像 如 有 该 其 据 即 并 还 也 又 就 已 "
     "位于 来自 成为 发展 包括 比如 例如 分别 分别是 一家 这家 另一家 全市 之一 其中 依托 推动 引进 支持 "
     "服务 提供 联合 对接 获得 拿到 还有 签约 入驻 落户 注册 作为 通过 带动 形成 聚集 集聚 拥有 企业 "
-    "举办 与会 负责人 总经理 董事长 厂长 记者 介绍 表示 说 称 同时 此外 目前 当前 近日 近期 今年 去年".split()
+    "设立 成立 开设 设有 组建 举办 与会 负责人 总经理 董事长 厂长 记者 介绍 表示 说 称 "
+    "同时 此外 目前 当前 近日 近期 今年 去年".split()
 )
 _MAX_NAME = 24
+_COUNTER = re.compile(r"^(?:第|首|一|另一|这|该|每)")
 _SOURCE_NAME = re.compile(r"日报|报社|委员会$|[局委厅部办]$")
 
 
@@ -49,10 +51,13 @@ class CompanyIndex:
         self.ambiguous: dict[str, str] = {}
         self.canonical: dict[str, str] = {}
         self.sources: set[str] = set()  # government bodies and media: sources of news, not its subjects
+        self.not_companies: set[str] = set()  # sources, and brands (car models, loan products, labour brands)
         for company in reference.companies:
             self.canonical[company.slug] = company.zh
             if company.kind in ("government_body", "media"):
                 self.sources.add(company.slug)
+            if company.kind in ("government_body", "media", "brand"):
+                self.not_companies.add(company.slug)
             for name in (company.zh, *company.aliases):
                 self.by_name.setdefault(name, company.slug)
             for name in company.ambiguous_aliases:
@@ -74,7 +79,8 @@ class CompanyIndex:
                     slugs[name] = slug
             position += len(text) + 1
         ordered = sorted(counts, key=lambda n: (-counts[n], first_seen[n]))
-        return CompanyMentions(tuple(ordered), slugs, aliases)
+        companies = [n for n in ordered if slugs.get(n) not in self.not_companies and not _SOURCE_NAME.search(n)]
+        return CompanyMentions(tuple(companies), slugs, aliases)
 
     def spans(self, text: str, aliases: dict[str, str]) -> list[tuple[int, int, str]]:
         """(start, end, text as printed) of every company mention in a text."""
@@ -118,9 +124,16 @@ class CompanyIndex:
         for match in _SUFFIX.finditer(text):
             start = self._name_start(text, match.start())
             name = text[start : match.end()]
-            if match.start() - start >= 2 and len(name) <= _MAX_NAME and not name[0].isdigit():
+            prefix = text[start : match.start()]
+            if self._plausible_prefix(prefix) and len(name) <= _MAX_NAME:
                 found.append((start, match.end(), name))
         return found
+
+    def _plausible_prefix(self, prefix: str) -> bool:
+        """产业研究院 and 第一家分行 are not names: a name's own part is specific, not a common word."""
+        if len(prefix) < 2 or prefix[0].isdigit() or _COUNTER.match(prefix):
+            return False
+        return len(prefix) >= 3 or not self.lexicon.is_word(prefix)
 
     def _name_start(self, text: str, suffix_start: int) -> int:
         window_start = max(0, suffix_start - _MAX_NAME)
