@@ -6,11 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from .check import check_site
 from .errors import BriefingError
-from .pipeline import BuildFailed, Paths
+from .pipeline import BuildFailed, Paths, update_translations
 from .pipeline import build as run_build
 from .pipeline import extract as run_extract
 from .pipeline import render as run_render
+from .render import RenderOptions
 from .report import Reporter
 
 PROJECT = Path.cwd()
@@ -21,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     reporter = Reporter()
     paths = Paths(args.seeds, args.content, args.out, args.templates)
     try:
-        return args.run(paths, reporter)
+        return args.run(paths, reporter, args)
     except (BriefingError, BuildFailed) as error:
         if isinstance(error, BriefingError):
             reporter.error(error.message)
@@ -32,7 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _extract(paths: Paths, reporter: Reporter) -> int:
+def _options(args: argparse.Namespace) -> RenderOptions:
+    return RenderOptions(base_url=args.base_url, strict=args.strict, pdf=args.pdf)
+
+
+def _extract(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
     result = run_extract(paths, reporter)
     reporter.summary(
         "extracted",
@@ -42,21 +48,63 @@ def _extract(paths: Paths, reporter: Reporter) -> int:
     return 0
 
 
-def _render(paths: Paths, reporter: Reporter) -> int:
-    result = run_render(paths, reporter)
-    reporter.summary("rendered", pages=result.pages, articles=result.articles, figures=result.figures)
+def _render(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
+    result = run_render(paths, reporter, _options(args))
+    reporter.summary(
+        "rendered",
+        pages=result.pages,
+        articles=result.articles,
+        figures=result.figures,
+        **{"untranslated": result.english_missing},
+    )
     return 0
 
 
-def _build(paths: Paths, reporter: Reporter) -> int:
-    merged, rendered = run_build(paths, reporter)
+def _build(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
+    merged, rendered = run_build(paths, reporter, options=_options(args))
     reporter.summary(
         "built",
         pages=rendered.pages,
         articles=rendered.articles,
         figures=rendered.figures,
         conflicts=len(merged.conflicts),
+        untranslated=rendered.english_missing,
     )
+    return 0
+
+
+def _check(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
+    problems = check_site(paths.out)
+    for problem in problems:
+        reporter.error(problem)
+    pages = sum(1 for _ in paths.out.rglob("*.html")) if paths.out.is_dir() else 0
+    reporter.summary("checked", pages=pages, problems=len(problems))
+    return 1 if problems else 0
+
+
+def _translations(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
+    status, written = update_translations(paths)
+    for line in status.lines():
+        print(line)
+    reporter.summary(
+        "translations",
+        strings=status.total,
+        translated=status.translated,
+        missing=len(status.missing),
+        stale=len(status.stale),
+        obsolete=len(status.obsolete),
+        **{"files changed": written},
+    )
+    return 1 if args.strict and (status.missing or status.stale) else 0
+
+
+def _serve(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
+    from .serve import serve, timed
+
+    options = _options(args)
+    rebuild = timed(lambda: run_build(paths, Reporter(), options=options))
+    run_build(paths, reporter, options=options)
+    serve(paths.out, [paths.seeds, paths.content, paths.templates], rebuild, port=args.port)
     return 0
 
 
@@ -67,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
         ("build", _build, "seeds -> content -> site (the main job)"),
         ("extract", _extract, "seeds -> content/ (keeps editors' changes)"),
         ("render", _render, "content/ -> site/"),
+        ("serve", _serve, "build, serve site/ on localhost and rebuild on change"),
+        ("check", _check, "verify a built site: links (root, sub-path, disk), language pairs, data files"),
+        ("translations", _translations, "update content/translations/ and report missing or stale English"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.set_defaults(run=run)
@@ -76,4 +127,11 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--out", type=Path, default=PROJECT / "site", help="output folder (default: site/)")
         command.add_argument("--templates", type=Path, default=PROJECT / "templates", help=argparse.SUPPRESS)
+        if name in ("build", "render", "serve"):
+            command.add_argument("--base-url", help="absolute URL of the published site, for canonical/sitemap/feed")
+            command.add_argument("--pdf", action="store_true", help="also print zh/briefing.pdf and en/briefing.pdf")
+        if name in ("build", "render", "serve", "translations"):
+            command.add_argument("--strict", action="store_true", help="fail on missing or stale English")
+        if name == "serve":
+            command.add_argument("--port", type=int, default=8000, help="port on localhost (default: 8000)")
     return parser

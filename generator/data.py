@@ -13,12 +13,18 @@ from typing import Any
 
 from .content import StoredArticle
 from .reference import Reference
+from .translations import English
 
 
-def data_files(articles: list[StoredArticle], reference: Reference) -> dict[str, str]:
+def data_files(articles: list[StoredArticle], reference: Reference, english: English | None = None) -> dict[str, str]:
     """Relative path -> file text for every data file."""
+    english = english or English()
     records = [a.fields for a in sorted(articles, key=lambda a: str(a.fields.get("id")))]
-    figures = [_figure_record(f, record) for record in records for f in record.get("figures") or []]
+    metrics = {m.zh: m.en for m in reference.metrics}
+    figures = [_figure_record(f, record, metrics, english) for record in records for f in record.get("figures") or []]
+    records = [
+        {**r, "title_en": english.get(r.get("title")), "summary_en": english.text(r.get("summary"))} for r in records
+    ]
     return {
         "data/articles.json": _json([_article_record(r) for r in records]),
         "data/figures.json": _json(figures),
@@ -39,11 +45,12 @@ def _article_record(fields: dict[str, Any]) -> dict[str, Any]:
         "districts": list(fields.get("districts") or []),
         "industries": list(fields.get("industries") or []),
         "companies": list(fields.get("companies") or []),
-        "url": {"zh": f"zh/articles/{article_id}/", "en": None},
+        "url": {"zh": f"zh/articles/{article_id}/", "en": f"en/articles/{article_id}/"},
     }
 
 
-def _figure_record(figure: dict[str, Any], article: dict[str, Any]) -> dict[str, Any]:
+def _figure_record(figure: dict[str, Any], article: dict[str, Any], metrics: dict, english: English) -> dict[str, Any]:
+    metric = figure.get("metric")
     return {
         "id": figure["id"],
         "article": str(article["id"]),
@@ -51,7 +58,7 @@ def _figure_record(figure: dict[str, Any], article: dict[str, Any]) -> dict[str,
         "value": figure["value"],
         "unit": figure["unit"],
         "qualifier": figure.get("qualifier"),
-        "metric": {"zh": figure.get("metric"), "en": figure.get("metric_en")},
+        "metric": {"zh": metric, "en": figure.get("metric_en") or metrics.get(metric) or english.get(metric)},
         "subject": figure.get("subject"),
         "districts": list(figure.get("districts") or []),
         "industries": list(figure.get("industries") or []),

@@ -17,8 +17,10 @@ from .ingest import ingest_seed, seed_key
 from .lexicon import Lexicon
 from .model import Article
 from .reference import load_reference
-from .render import RenderResult, render_site
+from .render import RenderOptions, RenderResult, render_site
 from .report import Reporter
+from .site.view import name_words
+from .translations import TranslationStatus, collect_messages, load_english, translation_status, update_catalogs
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,18 @@ def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) ->
     return result
 
 
-def render(paths: Paths, reporter: Reporter) -> RenderResult:
-    """content/ -> site/."""
-    return render_site(load_articles(paths.content), load_reference(paths.content), paths.templates, paths.out)
+def render(paths: Paths, reporter: Reporter, options: RenderOptions | None = None) -> RenderResult:
+    """content/ -> site/ (English from content/translations/en.po)."""
+    reference = load_reference(paths.content)
+    english = load_english(paths.content)
+    return render_site(load_articles(paths.content), reference, paths.templates, paths.out, english, options)
 
 
-def build(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> tuple[MergeResult, RenderResult]:
+def build(
+    paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None, options: RenderOptions | None = None
+) -> tuple[MergeResult, RenderResult]:
     merged = extract(paths, reporter, lexicon)
-    return merged, render(paths, reporter)
+    return merged, render(paths, reporter, options)
 
 
 def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> list[Article]:
@@ -112,3 +118,11 @@ def _id_collisions(articles: list[Article]) -> list[str]:
                 "seed keys (the file name up to the first '_') must be unique; rename one of the files"
             )
     return errors
+
+
+def update_translations(paths: Paths) -> tuple[TranslationStatus, int]:
+    """content/ -> content/translations/: rewrite the template, merge it into en.po, report what is missing."""
+    reference = load_reference(paths.content)
+    messages = collect_messages(load_articles(paths.content), *name_words(reference))
+    written = update_catalogs(paths.content, messages)
+    return translation_status(messages, load_english(paths.content)), written

@@ -1,25 +1,41 @@
-"""Render: content/ -> site/ through Jinja templates, plus the open-data files (SPEC §3.4, §4).
+"""Render: content/ -> site/ through Jinja templates, plus feeds and the open-data files (SPEC §3.4, §4, §6).
 
-For now a plain index of all articles and one page per article (Chinese). The site is built in a
-folder beside the output and swapped in only when complete.
+Gather first, then write: every output path and text is computed, collisions are reported, and the
+site is written beside the old one and swapped in only when complete. The pages themselves are
+described in generator/site/.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 
 from .content import StoredArticle
 from .data import data_files
+from .errors import BriefingError
 from .reference import Reference
+from .site import feeds
+from .site.lang import LANGS, Links, Words
+from .site.pages import language_pages, page_context
+from .site.pdf import find_browser, print_pdf
+from .site.strings import STRINGS
+from .site.view import SiteData, build_site_data, name_words
+from .translations import English, collect_messages, translation_status
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+@dataclass(frozen=True)
+class RenderOptions:
+    base_url: str | None = None
+    """Absolute URL of the site root, for canonical links, the sitemap and the feeds."""
+    strict: bool = False
+    """Fail when an English string is missing or stale."""
+    pdf: bool = False
+    """Also print zh/briefing.pdf and en/briefing.pdf with headless Chromium."""
 
 
 @dataclass(frozen=True)
@@ -27,18 +43,81 @@ class RenderResult:
     pages: int
     articles: int
     figures: int
+    english_missing: int = 0
+    """Strings without current English (missing or stale)."""
 
 
-def render_site(articles: list[StoredArticle], reference: Reference, templates: Path, out: Path) -> RenderResult:
-    env = _environment(templates)
-    records = sorted((_view(a) for a in articles), key=lambda r: r["id"])
-    pages: dict[str, str] = {"index.html": env.get_template("index.html").render(articles=records, root="")}
-    for record in records:
-        page = env.get_template("article.html").render(article=record, root="../../../")
-        pages[f"zh/articles/{record['id']}/index.html"] = page
-    figures = sum(len(a.fields.get("figures") or []) for a in articles)
-    _write_site(out, {**pages, **data_files(articles, reference)}, templates / "static")
-    return RenderResult(pages=len(pages), articles=len(records), figures=figures)
+def render_site(
+    articles: list[StoredArticle],
+    reference: Reference,
+    templates: Path,
+    out: Path,
+    english: English | None = None,
+    options: RenderOptions | None = None,
+) -> RenderResult:
+    english = english or English()
+    options = options or RenderOptions()
+    status = translation_status(collect_messages(articles, *name_words(reference)), english)
+    untranslated = len(status.missing) + len(status.stale)
+    if options.strict and untranslated:
+        raise BriefingError(
+            "content/translations/en.po",
+            f"{untranslated} English string(s) missing or stale:\n  " + "\n  ".join(status.lines()[:40]),
+            "run `briefing translations`, translate the listed entries, or build without --strict",
+        )
+    data = build_site_data(articles, reference, english)
+    pages = render_pages(_environment(templates), data, options.base_url, options.pdf)
+    files = {**pages, **_machine_files(data, pages, options.base_url), **data_files(articles, reference, english)}
+    finish = _print_briefings if options.pdf else None
+    _write_site(out, files, templates / "static", finish)
+    html_pages = sum(1 for p in pages if p.endswith(".html"))
+    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated)
+
+
+def render_pages(env: Environment, data: SiteData, base_url: str | None, pdf: bool = False) -> dict[str, str]:
+    """Every HTML page of the site: both language trees, the landing page and 404.html."""
+    pages: dict[str, str] = {}
+    specs = language_pages(data)
+    _check_collisions([s.path for s in specs])
+    for lang in LANGS:
+        for spec in specs:
+            context = {**page_context(spec, lang, data, base_url), "has_pdf": pdf}
+            pages[f"{lang}/{spec.path}"] = env.get_template(spec.template).render(**context)
+    for name, root in (("index.html", ""), ("404.html", (base_url.rstrip("/") + "/") if base_url else "")):
+        context = {
+            "zh": Words("zh", STRINGS["zh"]),
+            "en": Words("en", STRINGS["en"]),
+            "to": Links(root, "zh", data),
+            "data": data,
+            "base_url": base_url,
+        }
+        pages[name] = env.get_template("landing.html" if name == "index.html" else "404.html").render(**context)
+    return pages
+
+
+def _machine_files(data: SiteData, pages: dict[str, str], base_url: str | None) -> dict[str, str]:
+    files = {
+        "sitemap.xml": feeds.sitemap([p for p in pages if p != "404.html"], base_url),
+        "robots.txt": feeds.robots(base_url),
+        ".nojekyll": "\n",
+    }
+    for lang in LANGS:
+        files[f"{lang}/feed.xml"] = feeds.atom(data, lang, STRINGS[lang]["site"], base_url)
+    return files
+
+
+def _check_collisions(paths: list[str]) -> None:
+    seen = [p for p in paths if paths.count(p) > 1]
+    if seen:
+        raise BriefingError(
+            "content/", f"two pages would be written to {sorted(set(seen))}", "make the slugs or article ids unique"
+        )
+
+
+def _print_briefings(staging: Path) -> None:
+    browser = find_browser()
+    for lang in LANGS:
+        print_pdf(browser, staging / lang / "briefing" / "index.html", staging / lang / "briefing.pdf")
 
 
 def _environment(templates: Path) -> Environment:
@@ -47,35 +126,24 @@ def _environment(templates: Path) -> Environment:
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
-def _view(article: StoredArticle) -> dict[str, Any]:
-    fields = article.fields
-    return {
-        "id": str(fields.get("id") or article.path.stem),
-        "kind": fields.get("kind", "news"),
-        "title": fields.get("title", ""),
-        "kicker": fields.get("kicker", ""),
-        "subtitle": fields.get("subtitle", ""),
-        "byline": fields.get("byline", ""),
-        "signature": fields.get("signature", ""),
-        "captions": fields.get("captions") or [],
-        "source": fields.get("source") or {},
-        "body_html": _MARKDOWN.render(fields.get("body", "")),
-    }
-
-
-def _write_site(out: Path, pages: dict[str, str], static: Path) -> None:
+def _write_site(out: Path, files: dict[str, str], static: Path, finish: Callable[[Path], None] | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        for relative, text in pages.items():
+        for relative, text in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         if static.is_dir():
             shutil.copytree(static, staging / "static")
+        if finish:
+            finish(staging)
+        staging.chmod(0o755)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

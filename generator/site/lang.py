@@ -1,0 +1,100 @@
+"""What a template uses to link and to word things on one page: `to` (relative URLs) and `w` (language).
+
+Every internal link is relative to the page and names its file (`../districts/nanan/index.html`), so
+the site works at a domain root, under a project path and opened from disk (file:// does not turn a
+directory into its index.html).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from ..english import format_number
+from .body import resolve_links
+from .view import Name, SiteData
+
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+
+
+def other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
+
+
+@dataclass(frozen=True)
+class Links:
+    root: str
+    """From the page to the site root: '', '../', '../../' …"""
+    lang: str
+    data: SiteData
+
+    def to(self, path: str) -> str:
+        return self.root + path
+
+    def page(self, name: str = "", lang: str | None = None) -> str:
+        folder = f"{lang or self.lang}/" + (f"{name}/" if name else "")
+        return self.to(folder + "index.html")
+
+    def article(self, article_id: str) -> str:
+        return self.page(f"articles/{article_id}")
+
+    def figure(self, figure_id: str) -> str:
+        return self.article(self.data.figures[figure_id].article) + f"#fig-{figure_id}"
+
+    def district(self, slug: str) -> str | None:
+        return self.page(f"districts/{slug}") if slug in self.data.places else None
+
+    def industry(self, slug: str) -> str | None:
+        industry = self.data.industries.get(slug)
+        return self.page(f"industries/{slug}") if industry and industry.articles else None
+
+    def company(self, slug: str | None) -> str | None:
+        return self.page(f"companies/{slug}") if slug and slug in self.data.companies else None
+
+    def static(self, name: str) -> str:
+        return self.to(f"static/{name}")
+
+    def file(self, name: str) -> str:
+        return self.to(name)
+
+    def mention(self, kind: str, slug: str) -> str | None:
+        return {"district": self.district, "industry": self.industry, "company": self.company}[kind](slug)
+
+    def body(self, html: str) -> Markup:
+        return Markup(resolve_links(html, self.mention))
+
+
+@dataclass(frozen=True)
+class Words:
+    lang: str
+    t: dict[str, str]
+
+    @property
+    def html_lang(self) -> str:
+        return HTML_LANG[self.lang]
+
+    def name(self, name: Name) -> Markup:
+        """The name in the page's language; on English pages a missing English shows the marked Chinese."""
+        if self.lang == "zh" or name.en is not None:
+            return escape(name.zh if self.lang == "zh" else name.en)
+        return self.zh(name.zh)
+
+    def plain(self, name: Name) -> str:
+        """For attributes and <title>: English, or the pending notice (never unmarked Chinese)."""
+        if self.lang == "zh":
+            return name.zh
+        return name.en if name.en is not None else self.t["pending_field"].strip("()")
+
+    def zh(self, text: str) -> Markup:
+        """Chinese text as it must appear on any page: marked with its language on English pages."""
+        if self.lang == "zh" or not text:
+            return escape(text)
+        return Markup('<span lang="zh-Hans">{}</span>').format(text)
+
+    def fmt(self, key: str, **values: object) -> str:
+        return self.t[key].format(**values)
+
+    def num(self, value: float) -> str:
+        return format_number(value, locale="zh_Hans_CN" if self.lang == "zh" else "en")

@@ -1,0 +1,182 @@
+"""The pages of one language tree (SPEC §6), each with the variables only it needs.
+
+`language_pages` lists every page as a `PageSpec`: its path inside `zh/` or `en/`, its template, its
+title, its breadcrumbs and its own variables. `page_context` adds what every page has. These two are
+the one place where template variables are built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import svg
+from .lang import HTML_LANG, LANGS, Links, Words, other
+from .strings import EN, STRINGS, ZH
+from .view import ArticleView, Name, SiteData
+
+TIERS = ("leading", "pillar", "featured", "new_star", "group", "sector")
+HEADLINE_FIGURES = 6
+LATEST = 8
+RELATED = 4
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    """Inside a language tree: 'districts/nanan/index.html'."""
+    template: str
+    title: Name
+    crumbs: tuple[tuple[Name, str], ...] = ()
+    """(label, page name as Links.page takes it) of the pages above this one."""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def ui(key: str) -> Name:
+    return Name(ZH[key], EN[key])
+
+
+def language_pages(data: SiteData) -> list[PageSpec]:
+    return [
+        _home(data),
+        PageSpec("districts/index.html", "districts.html", ui("districts"), values={"groups": _district_groups(data)}),
+        *(_district(data, slug) for slug in data.places),
+        PageSpec("industries/index.html", "industries.html", ui("industries"), values={"tiers": _tiers(data)}),
+        *(_industry(i.slug, i.name) for i in data.covered_industries()),
+        PageSpec("articles/index.html", "articles.html", ui("articles"), values={"ids": list(data.articles)}),
+        *(_article(data, a) for a in data.articles.values()),
+        PageSpec("companies/index.html", "companies.html", ui("companies")),
+        *(
+            PageSpec(
+                f"companies/{c.slug}/index.html",
+                "company.html",
+                c.name,
+                ((ui("companies"), "companies"),),
+                {"company": c},
+            )
+            for c in data.companies.values()
+        ),
+        PageSpec("figures/index.html", "figures.html", ui("figures"), values={"filters": _figure_filters(data)}),
+        PageSpec("search/index.html", "search.html", ui("search")),
+        PageSpec("about/index.html", "about.html", ui("about")),
+        PageSpec("briefing/index.html", "briefing.html", ui("briefing"), values=_briefing(data)),
+    ]
+
+
+def _home(data: SiteData) -> PageSpec:
+    money = sorted((f for f in data.figures.values() if f.unit == "元" and f.districts), key=lambda f: -f.value)
+    headline, seen = [], set()
+    for figure in money:
+        if figure.article not in seen:
+            headline.append(figure.id)
+            seen.add(figure.article)
+    latest = sorted(data.articles.values(), key=lambda a: (-(a.year or 0), a.id))[:LATEST]
+    return PageSpec(
+        "index.html",
+        "home.html",
+        ui("home"),
+        values={
+            "headline": headline[:HEADLINE_FIGURES],
+            "latest": [a.id for a in latest],
+            "charts": data.charts[:2],
+        },
+    )
+
+
+def _district_groups(data: SiteData) -> list[tuple[str, list[str]]]:
+    kinds = ("district", "county", "autonomous_county", "functional_area")
+    order = sorted(data.places.values(), key=lambda p: (-len(p.articles), p.slug))
+    return [(k, [p.slug for p in order if p.kind == k]) for k in kinds]
+
+
+def _district(data: SiteData, slug: str) -> PageSpec:
+    place = data.places[slug]
+    crumbs = ((ui("districts"), "districts"),)
+    if place.parent and place.parent in data.places:
+        crumbs += ((data.places[place.parent].name, f"districts/{place.parent}"),)
+    charts = [c for c in data.charts if any(d == slug for d, _ in c.bars)]
+    return PageSpec(
+        f"districts/{slug}/index.html", "district.html", place.name, crumbs, {"place": place, "charts": charts}
+    )
+
+
+def _tiers(data: SiteData) -> list[tuple[str, list[str]]]:
+    tops = [i for i in data.industries.values() if i.parent is None or i.parent not in data.industries]
+    return [(tier, [i.slug for i in tops if i.tier == tier]) for tier in TIERS]
+
+
+def _industry(slug: str, name: Name) -> PageSpec:
+    return PageSpec(
+        f"industries/{slug}/index.html", "industry.html", name, ((ui("industries"), "industries"),), {"slug": slug}
+    )
+
+
+def _article(data: SiteData, article: ArticleView) -> PageSpec:
+    return PageSpec(
+        f"articles/{article.id}/index.html",
+        "article.html",
+        article.title,
+        ((ui("articles"), "articles"),),
+        {"article": article, "related": _related(data, article)},
+    )
+
+
+def _related(data: SiteData, article: ArticleView) -> list[str]:
+    def score(other: ArticleView) -> int:
+        places = set(article.districts + article.zones) & set(other.districts + other.zones)
+        companies = {c.slug for c in article.companies if c.slug} & {c.slug for c in other.companies if c.slug}
+        return 3 * len(places) + 2 * len(companies) + len(set(article.industries) & set(other.industries))
+
+    scored = sorted(((score(o), o.id) for o in data.articles.values() if o.id != article.id), key=lambda s: -s[0])
+    return [i for s, i in scored if s > 0][:RELATED]
+
+
+def _figure_filters(data: SiteData) -> dict[str, list]:
+    figures = data.figures.values()
+    return {
+        "districts": sorted({d for f in figures for d in f.districts if d in data.places}),
+        "industries": sorted({i for f in figures for i in f.industries if i in data.industries}),
+        "years": sorted({f.year for f in figures if f.year}),
+    }
+
+
+def _briefing(data: SiteData) -> dict[str, Any]:
+    places = [
+        p.slug
+        for p in sorted(data.places.values(), key=lambda p: (-len(p.articles), p.slug))
+        if p.articles and p.kind != "functional_area"
+    ]
+    industries = [i.slug for i in data.covered_industries() if i.parent is None]
+    return {"places": places, "industries": industries}
+
+
+def page_context(spec: PageSpec, lang: str, data: SiteData, base_url: str | None) -> dict:
+    """Every variable a page's template sees."""
+    depth = spec.path.count("/") + 1
+    to = Links("../" * depth, lang, data)
+    w = Words(lang, STRINGS[lang])
+    path = f"{lang}/{spec.path}"
+    alternates = [{"hreflang": HTML_LANG[code], "href": to.to(f"{code}/{spec.path}")} for code in LANGS]
+    return {
+        **spec.values,
+        "lang": lang,
+        "t": w.t,
+        "w": w,
+        "to": to,
+        "data": data,
+        "title": w.plain(spec.title),
+        "title_name": spec.title,
+        "crumbs": spec.crumbs,
+        "path": path,
+        "switch_href": to.to(f"{other(lang)}/{spec.path}"),
+        "alternates": alternates,
+        "canonical": absolute(base_url, path),
+        "svg": svg,
+    }
+
+
+def absolute(base_url: str | None, path: str) -> str | None:
+    """Canonical URL of a page: directory form (…/nanan/) under --base-url; None without one."""
+    if not base_url:
+        return None
+    return base_url.rstrip("/") + "/" + path.removesuffix("index.html")

@@ -1,0 +1,332 @@
+"""The templates' view of the data: content/ + reference + English, gathered once per build.
+
+Records link to each other by id or slug, never by object. Everything here is language-neutral:
+a `Name` carries both languages and the page chooses (see `lang.py`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..content import StoredArticle
+from ..english import UnitTable, figure_en, figure_zh
+from ..reference import Reference
+from ..translations import English
+from .body import BodyLinker
+
+
+@dataclass(frozen=True)
+class Name:
+    """A string in both languages; `en` is None where no English exists yet."""
+
+    zh: str
+    en: str | None
+
+
+@dataclass(frozen=True)
+class FigureView:
+    id: str
+    article: str
+    raw: str
+    value: float
+    unit: str
+    qualifier: str | None
+    text: Name
+    """The figure itself: '超2200台' / 'more than 2,200 units'."""
+    metric: Name
+    subject: Name
+    districts: tuple[str, ...]
+    industries: tuple[str, ...]
+    year: int | None
+    quote: str
+
+
+@dataclass(frozen=True)
+class CompanyRef:
+    slug: str | None
+    name: Name
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    kind: str
+    title: Name
+    kicker: Name
+    subtitle: Name
+    summary: Name
+    byline: str
+    dateline: str
+    signature: str
+    captions: tuple[str, ...]
+    notes: tuple[str, ...]
+    source: dict[str, Any]
+    year: int | None
+    districts: tuple[str, ...]
+    """District-level slugs, most central first."""
+    zones: tuple[str, ...]
+    industries: tuple[str, ...]
+    companies: tuple[CompanyRef, ...]
+    figures: tuple[str, ...]
+    body: str
+    """Body HTML with link placeholders (see body.py)."""
+
+    @property
+    def translated(self) -> bool:
+        return self.title.en is not None
+
+
+@dataclass(frozen=True)
+class PlaceView:
+    slug: str
+    name: Name
+    kind: str
+    parent: str | None
+    tile: dict | None
+    articles: tuple[str, ...]
+    figures: tuple[str, ...]
+    industries: tuple[str, ...]
+    companies: tuple[str, ...]
+    zones: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndustryView:
+    slug: str
+    name: Name
+    tier: str
+    parent: str | None
+    children: tuple[str, ...]
+    articles: tuple[str, ...]
+    figures: tuple[str, ...]
+    districts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompanyView:
+    slug: str
+    name: Name
+    kind: str
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Figures of one metric and unit compared across districts."""
+
+    metric: Name
+    unit: str
+    bars: tuple[tuple[str, str], ...]
+    """(district slug, figure id), largest first."""
+
+
+@dataclass(frozen=True)
+class SiteData:
+    articles: dict[str, ArticleView]
+    figures: dict[str, FigureView]
+    places: dict[str, PlaceView]
+    """Every district-level place and every zone that the content names."""
+    industries: dict[str, IndustryView]
+    """Every node of the taxonomy; `articles` includes those of its descendants."""
+    companies: dict[str, CompanyView]
+    charts: tuple[Chart, ...]
+
+    def covered_industries(self) -> list[IndustryView]:
+        return [i for i in self.industries.values() if i.articles]
+
+
+def build_site_data(stored: Iterable[StoredArticle], reference: Reference, english: English) -> SiteData:
+    names = _name_book(reference)
+    metrics = {m.zh: m.en for m in reference.metrics}
+    units = UnitTable.build(reference.units)
+    places_by_slug = {p.slug: p for p in reference.places}
+    linker = BodyLinker.build(reference)
+    articles: dict[str, ArticleView] = {}
+    figures: dict[str, FigureView] = {}
+    for item in sorted(stored, key=lambda a: str(a.fields.get("id"))):
+        fields = item.fields
+        article_figures = [
+            _figure(f, str(fields["id"]), names, metrics, units, english) for f in fields.get("figures") or []
+        ]
+        figures.update((f.id, f) for f in article_figures)
+        article = _article(fields, article_figures, names, english, linker, places_by_slug)
+        articles[article.id] = article
+    places = _places(reference, articles, figures)
+    industries = _industries(reference, articles, figures, places_by_slug)
+    companies = _companies(reference, articles)
+    return SiteData(articles, figures, places, industries, companies, _charts(figures))
+
+
+def _name_book(reference: Reference) -> dict[str, str]:
+    book: dict[str, str] = {}
+    for record in (*reference.places, *reference.regions, *reference.companies):
+        extra = (*getattr(record, "ambiguous_aliases", ()), *getattr(record, "former", ()))
+        for zh in (record.zh, *record.aliases, *extra):
+            book.setdefault(zh, record.en)
+    return book
+
+
+def name_words(reference: Reference) -> tuple[set[str], set[str]]:
+    """Chinese names the reference data translates, and metrics it translates (not in the PO file)."""
+    return set(_name_book(reference)), {m.zh for m in reference.metrics}
+
+
+def _figure(fig: dict, article: str, names: dict, metrics: dict, units: UnitTable, english: English) -> FigureView:
+    metric = str(fig.get("metric") or "")
+    subject = str(fig.get("subject") or "")
+    qualifier = fig.get("qualifier")
+    return FigureView(
+        id=str(fig["id"]),
+        article=article,
+        raw=str(fig["raw"]),
+        value=fig["value"],
+        unit=str(fig["unit"]),
+        qualifier=qualifier,
+        text=Name(
+            figure_zh(str(fig["raw"]), qualifier, str(fig.get("quote") or "")),
+            figure_en(fig["value"], str(fig["unit"]), qualifier, units),
+        ),
+        metric=Name(metric, fig.get("metric_en") or metrics.get(metric) or english.get(metric)),
+        subject=Name(subject, names.get(subject) or english.get(subject)),
+        districts=tuple(fig.get("districts") or ()),
+        industries=tuple(fig.get("industries") or ()),
+        year=fig.get("year"),
+        quote=str(fig.get("quote") or ""),
+    )
+
+
+def _article(
+    fields: dict, figures: list[FigureView], names: dict, english: English, linker: BodyLinker, places: dict
+) -> ArticleView:
+    def name(key: str) -> Name:
+        zh = str(fields.get(key) or "")
+        return Name(zh, english.get(zh) if zh else "")
+
+    zones = tuple(z for z in fields.get("zones") or () if z in places)
+    districts = tuple(d for d in fields.get("districts") or () if d in places)
+    companies = tuple(CompanyRef(linker.company_slug(c), Name(c, names.get(c))) for c in fields.get("companies") or ())
+    summary = str(fields.get("summary") or "")
+    return ArticleView(
+        id=str(fields["id"]),
+        kind=str(fields.get("kind") or "news"),
+        title=name("title"),
+        kicker=name("kicker"),
+        subtitle=name("subtitle"),
+        summary=Name(summary, english.text(summary) if summary else ""),
+        byline=str(fields.get("byline") or ""),
+        dateline=str(fields.get("dateline") or ""),
+        signature=str(fields.get("signature") or ""),
+        captions=tuple(fields.get("captions") or ()),
+        notes=tuple(fields.get("notes") or ()),
+        source=dict(fields.get("source") or {}),
+        year=fields.get("year"),
+        districts=districts,
+        zones=zones,
+        industries=tuple(fields.get("industries") or ()),
+        companies=companies,
+        figures=tuple(f.id for f in figures),
+        body=linker.body_html(str(fields.get("body") or ""), figures),
+    )
+
+
+def _places(reference: Reference, articles: dict[str, ArticleView], figures: dict[str, FigureView]) -> dict:
+    parents = {p.slug: p.parent for p in reference.places}
+    by_place: dict[str, list[str]] = defaultdict(list)
+    for article in articles.values():
+        covered = set(article.districts) | set(article.zones) | {parents[z] for z in article.zones if parents.get(z)}
+        for slug in covered:
+            by_place[slug].append(article.id)
+    figs_by_place: dict[str, list[str]] = defaultdict(list)
+    for figure in figures.values():
+        for slug in figure.districts:
+            figs_by_place[slug].append(figure.id)
+    result = {}
+    for place in reference.places:
+        if place.tile is None and place.slug not in by_place:
+            continue
+        ids = tuple(by_place.get(place.slug, ()))
+        industries = Counter(i for a in ids for i in articles[a].industries)
+        industries.update(i for f in figs_by_place.get(place.slug, ()) for i in figures[f].industries)
+        companies = dict.fromkeys(c.slug for a in ids for c in articles[a].companies if c.slug)
+        zones = tuple(p.slug for p in reference.places if p.parent == place.slug and p.slug in by_place)
+        result[place.slug] = PlaceView(
+            place.slug,
+            Name(place.zh, place.en),
+            place.kind,
+            place.parent,
+            place.tile,
+            ids,
+            tuple(figs_by_place.get(place.slug, ())),
+            tuple(i for i, _ in industries.most_common()),
+            tuple(companies),
+            zones,
+        )
+    return result
+
+
+def _industries(reference: Reference, articles: dict, figures: dict, places: dict) -> dict[str, IndustryView]:
+    parents = {i.slug: i.parent for i in reference.industries}
+
+    def lineage(slug: str) -> list[str]:
+        chain = []
+        while slug and slug in parents and slug not in chain:
+            chain.append(slug)
+            slug = parents[slug]
+        return chain
+
+    arts: dict[str, list[str]] = defaultdict(list)
+    figs: dict[str, list[str]] = defaultdict(list)
+    for article in articles.values():
+        for slug in dict.fromkeys(s for i in article.industries for s in lineage(i)):
+            arts[slug].append(article.id)
+    for figure in figures.values():
+        for slug in dict.fromkeys(s for i in figure.industries for s in lineage(i)):
+            figs[slug].append(figure.id)
+    result = {}
+    for industry in reference.industries:
+        ids = tuple(arts.get(industry.slug, ()))
+        districts = Counter(d for a in ids for d in articles[a].districts)
+        districts.update(places[z].parent for a in ids for z in articles[a].zones if places[z].parent)
+        result[industry.slug] = IndustryView(
+            industry.slug,
+            Name(industry.zh, industry.en),
+            industry.tier,
+            industry.parent,
+            tuple(i.slug for i in reference.industries if i.parent == industry.slug),
+            ids,
+            tuple(figs.get(industry.slug, ())),
+            tuple(d for d, _ in districts.most_common()),
+        )
+    return result
+
+
+def _companies(reference: Reference, articles: dict[str, ArticleView]) -> dict[str, CompanyView]:
+    mentions: dict[str, list[str]] = defaultdict(list)
+    for article in articles.values():
+        for slug in dict.fromkeys(c.slug for c in article.companies if c.slug):
+            mentions[slug].append(article.id)
+    return {
+        c.slug: CompanyView(c.slug, Name(c.zh, c.en), c.kind, tuple(mentions[c.slug]))
+        for c in reference.companies
+        if c.slug in mentions
+    }
+
+
+def _charts(figures: dict[str, FigureView]) -> tuple[Chart, ...]:
+    groups: dict[tuple[str, str], dict[str, FigureView]] = defaultdict(dict)
+    for figure in figures.values():
+        if len(figure.districts) != 1 or not figure.metric.zh:
+            continue
+        group = groups[(figure.metric.zh, figure.unit)]
+        best = group.get(figure.districts[0])
+        if best is None or figure.value > best.value:
+            group[figure.districts[0]] = figure
+    charts = []
+    for (_, unit), group in groups.items():
+        if len(group) >= 2:
+            bars = sorted(group.items(), key=lambda kv: -kv[1].value)
+            charts.append(Chart(bars[0][1].metric, unit, tuple((d, f.id) for d, f in bars)))
+    return tuple(sorted(charts, key=lambda c: (-len(c.bars), c.metric.zh)))
