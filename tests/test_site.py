@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
-import pytest
-
 from generator.check import check_site, read_page, unmarked_chinese
-from generator.pipeline import Paths, build
-from generator.render import RenderOptions
-from generator.report import Reporter
 from generator.site.strings import EN, ZH
 
-from .conftest import ROOT, SEEDS, TEMPLATES
-
-BASE_URL = "https://example.github.io/briefing"
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory, lexicon) -> Path:
-    """The shipped seeds, reference data and translations built into a temporary site."""
-    tmp = tmp_path_factory.mktemp("built")
-    content = tmp / "content"
-    shutil.copytree(ROOT / "content" / "reference", content / "reference")
-    shutil.copytree(ROOT / "content" / "translations", content / "translations")
-    paths = Paths(SEEDS, content, tmp / "site", TEMPLATES)
-    build(paths, Reporter(stream=open("/dev/null", "w")), lexicon, RenderOptions(base_url=BASE_URL))
-    return paths.out
+from .conftest import BASE_URL
 
 
 def html_pages(site: Path, lang: str) -> list[Path]:
