@@ -46,18 +46,23 @@ def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) ->
     return result
 
 
-def render(paths: Paths, reporter: Reporter, options: RenderOptions | None = None) -> RenderResult:
-    """content/ -> site/ (English from content/translations/en.po)."""
+def render(
+    paths: Paths, reporter: Reporter, options: RenderOptions | None = None, lexicon: Lexicon | None = None
+) -> RenderResult:
+    """content/ -> site/ (English from content/translations/en.po; jieba for the search index)."""
     reference = load_reference(paths.content)
     english = load_english(paths.content)
-    return render_site(load_articles(paths.content), reference, paths.templates, paths.out, english, options)
+    articles = load_articles(paths.content)
+    return render_site(articles, reference, paths.templates, paths.out, english, options, lexicon)
 
 
 def build(
     paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None, options: RenderOptions | None = None
 ) -> tuple[MergeResult, RenderResult]:
+    reference = load_reference(paths.content)
+    lexicon = lexicon or Lexicon(reference.user_words())
     merged = extract(paths, reporter, lexicon)
-    return merged, render(paths, reporter, options)
+    return merged, render(paths, reporter, options, lexicon)
 
 
 def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> list[Article]:

@@ -18,7 +18,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .content import StoredArticle
 from .data import data_files
 from .errors import BriefingError
+from .lexicon import Lexicon
 from .reference import Reference
+from .search import build_indexes, search_aliases
 from .site import feeds
 from .site.lang import LANGS, Links, Words
 from .site.pages import language_pages, page_context
@@ -54,6 +56,7 @@ def render_site(
     out: Path,
     english: English | None = None,
     options: RenderOptions | None = None,
+    lexicon: Lexicon | None = None,
 ) -> RenderResult:
     english = english or English()
     options = options or RenderOptions()
@@ -67,7 +70,13 @@ def render_site(
         )
     data = build_site_data(articles, reference, english)
     pages = render_pages(_environment(templates), data, options.base_url, options.pdf)
-    files = {**pages, **_machine_files(data, pages, options.base_url), **data_files(articles, reference, english)}
+    indexes = build_indexes(data, lexicon or Lexicon(reference.user_words()), search_aliases(reference))
+    files = {
+        **pages,
+        **_machine_files(data, pages, options.base_url),
+        **data_files(articles, reference, english),
+        **indexes,
+    }
     finish = _print_briefings if options.pdf else None
     _write_site(out, files, templates / "static", finish)
     html_pages = sum(1 for p in pages if p.endswith(".html"))

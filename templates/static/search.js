@@ -1,54 +1,411 @@
-// A small search over the open data (articles and figures) in the page's language; ?q= in the URL.
-// The full search index (SPEC §7: jieba vocabulary, pinyin, bigrams) replaces this later.
+// Client-side search (SPEC §7) over the index the build writes to <lang>/search/index.json.
+// The index format and the indexing rules are described in generator/search.py; normalise() and stem()
+// here must stay the same as there. No framework, no third-party host.
 (function () {
-  var form = document.getElementById("search");
-  var list = document.getElementById("results");
-  if (!form || !list) return;
-  var root = form.dataset.root, lang = form.dataset.lang, input = form.elements.q;
-  var data = null;
-  function get(name) { return fetch(root + "data/" + name).then(function (r) { return r.json(); }); }
-  function load() {
-    if (!data) data = Promise.all([get("articles.json"), get("figures.json")]);
-    return data;
+  "use strict";
+
+  var KIND_ORDER = [0, 1, 2, 3, 4]; // district, industry, company, article, figure: entity pages first on ties
+  var ENGLISH_STOP = " a an and are as at be by for from has have in into is it its of on or the to was were with ";
+  var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+  var PREFIX_FACTOR = 0.6, FALLBACK_FACTOR = 0.5, MAX_EXPANSIONS = 40, MAX_RESULTS = 50, SUGGESTIONS = 6;
+
+  function normalise(text) {
+    return text.normalize("NFKC").toLowerCase().replace(/(\d),(?=\d{3})/g, "$1");
   }
-  function text(value) { return value == null ? "" : String(value); }
-  function item(type, title, href, snippet) {
-    var li = document.createElement("li"), a = document.createElement("a"), span = document.createElement("span");
-    span.className = "type"; span.textContent = type; a.href = href; a.textContent = title;
-    li.appendChild(span); li.appendChild(a);
-    if (snippet) { var p = document.createElement("p"); p.textContent = snippet; li.appendChild(p); }
+
+  function stem(word) {
+    if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+    if (/ies$/.test(word) && word.length > 4) return word.slice(0, -3) + "y";
+    if (/(sses|xes|ches|shes)$/.test(word)) return word.slice(0, -2);
+    if (/s$/.test(word) && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+    return word;
+  }
+
+  // ---- the index -------------------------------------------------------------------------------
+
+  function Index(raw) {
+    this.docs = raw.docs;
+    this.weights = raw.w;
+    this.terms = raw.terms;
+    this.ascii = []; // sorted ASCII terms, for prefix matching
+    this.cjk = []; // terms with Chinese characters, for the bigram fallback
+    this.longest = 1;
+    for (var term in raw.terms) {
+      if (CJK.test(term)) {
+        this.cjk.push(term);
+        if (term.length > this.longest) this.longest = term.length;
+      } else {
+        this.ascii.push(term);
+      }
+    }
+    this.ascii.sort();
+    this.decoded = Object.create(null);
+  }
+
+  Index.prototype.has = function (term) {
+    return Object.prototype.hasOwnProperty.call(this.terms, term);
+  };
+
+  // [[doc, weight], ...] for a term: postings are gap * 8 + weight index (see generator/search.py).
+  Index.prototype.postings = function (term) {
+    if (!this.has(term)) return [];
+    if (!this.decoded[term]) {
+      var doc = 0, out = [], packed = this.terms[term];
+      for (var i = 0; i < packed.length; i++) {
+        doc += Math.floor(packed[i] / 8);
+        out.push([doc, this.weights[packed[i] % 8]]);
+      }
+      this.decoded[term] = out;
+    }
+    return this.decoded[term];
+  };
+
+  Index.prototype.withPrefix = function (prefix) {
+    var lo = 0, hi = this.ascii.length, out = [];
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.ascii[mid] < prefix) lo = mid + 1; else hi = mid;
+    }
+    for (var i = lo; i < this.ascii.length && this.ascii[i].lastIndexOf(prefix, 0) === 0; i++) out.push(this.ascii[i]);
+    return out.sort(function (a, b) { return a.length - b.length; }).slice(0, MAX_EXPANSIONS);
+  };
+
+  Index.prototype.containing = function (piece) {
+    var out = [];
+    for (var i = 0; i < this.cjk.length && out.length < MAX_EXPANSIONS; i++) {
+      if (this.cjk[i].indexOf(piece) >= 0) out.push(this.cjk[i]);
+    }
+    return out;
+  };
+
+  // The longest index term that starts at text[at] and is at least `min` characters long.
+  Index.prototype.longestAt = function (text, at, min) {
+    for (var n = Math.min(this.longest, text.length - at); n >= min; n--) {
+      if (this.has(text.substr(at, n))) return text.substr(at, n);
+    }
+    return null;
+  };
+
+  // ---- queries -----------------------------------------------------------------------------------
+
+  // A query becomes groups; a document must match every group (or as many as any document does).
+  // A group is the alternatives for one piece of the query: [term, factor] pairs.
+  function parse(index, query) {
+    var text = normalise(query), groups = [], unknown = "", words = [];
+    function flushWords() {
+      mergePinyin(index, words).forEach(function (word) { groups.push(englishGroup(index, word)); });
+      words = [];
+    }
+    function flushUnknown() {
+      if (!unknown) return;
+      if (unknown.length === 1) {
+        var alternatives = index.has(unknown) ? [[unknown, 1]] : [];
+        index.containing(unknown).forEach(function (t) { if (t !== unknown) alternatives.push([t, FALLBACK_FACTOR]); });
+        groups.push({ surface: unknown, terms: alternatives });
+      } else {
+        for (var k = 0; k + 2 <= unknown.length; k++) {
+          var gram = unknown.substr(k, 2);
+          groups.push({ surface: gram, terms: index.containing(gram).map(function (t) { return [t, FALLBACK_FACTOR]; }) });
+        }
+      }
+      unknown = "";
+    }
+    var at = 0;
+    while (at < text.length) {
+      var ch = text.charAt(at);
+      if (CJK.test(ch)) {
+        flushWords();
+        var word = index.longestAt(text, at, 2);
+        if (word) {
+          flushUnknown();
+          groups.push({ surface: word, terms: [[word, 1]] });
+          at += word.length;
+        } else {
+          unknown += ch;
+          at += 1;
+        }
+      } else if (/[0-9]/.test(ch)) {
+        flushUnknown();
+        flushWords();
+        var number = /^[0-9]+(?:\.[0-9]+)?%?/.exec(text.slice(at))[0];
+        var withUnit = index.longestAt(text, at, number.length + 1); // 399.9亿, 399.9亿元
+        var token = withUnit || number;
+        groups.push({ surface: token, terms: exactOrPrefix(index, token) });
+        at += token.length;
+      } else if (/[a-z]/.test(ch)) {
+        flushUnknown();
+        var latin = /^[a-z]+/.exec(text.slice(at))[0];
+        words.push(latin);
+        at += latin.length;
+      } else {
+        flushUnknown();
+        at += 1;
+      }
+    }
+    flushUnknown();
+    flushWords();
+    return groups.filter(function (g) { return g.terms.length; }).length ? groups : [];
+  }
+
+  // "tong liang" → "tongliang" when the joined syllables are an indexed pinyin name (or, for the last
+  // words typed, the start of one). Runs before stop words are dropped: "nan an" is 南岸.
+  function mergePinyin(index, words) {
+    var out = [];
+    for (var i = 0; i < words.length; i++) {
+      var joined = words[i], best = null, bestEnd = i;
+      for (var j = i + 1; j < words.length; j++) {
+        joined += words[j];
+        var startsName = index.withPrefix(joined).length > 0;
+        if (index.has(joined) || (j === words.length - 1 && startsName)) {
+          best = joined;
+          bestEnd = j;
+        } else if (!startsName) {
+          break;
+        }
+      }
+      if (best) { out.push(best); i = bestEnd; } else { out.push(words[i]); }
+    }
+    return out.filter(function (w) { return ENGLISH_STOP.indexOf(" " + w + " ") < 0; });
+  }
+
+  function englishGroup(index, word) {
+    var stemmed = stem(word), alternatives = [];
+    if (index.has(stemmed)) alternatives.push([stemmed, 1]);
+    if (stemmed !== word && index.has(word)) alternatives.push([word, 1]);
+    if (word.length >= 2) {
+      index.withPrefix(word).forEach(function (t) {
+        if (t !== stemmed && t !== word) alternatives.push([t, PREFIX_FACTOR]);
+      });
+    }
+    return { surface: word, terms: alternatives, latin: true };
+  }
+
+  function exactOrPrefix(index, token) {
+    var alternatives = index.has(token) ? [[token, 1]] : [];
+    if (!CJK.test(token)) {
+      index.withPrefix(token).forEach(function (t) { if (t !== token) alternatives.push([t, PREFIX_FACTOR]); });
+    }
+    return alternatives;
+  }
+
+  function search(index, query) {
+    var groups = parse(index, query), total = index.docs.length, found = new Map();
+    groups.forEach(function (group) {
+      var best = new Map();
+      group.terms.forEach(function (pair) {
+        var postings = index.postings(pair[0]);
+        var idf = Math.log(1 + total / Math.max(1, postings.length));
+        postings.forEach(function (p) {
+          var score = p[1] * pair[1] * idf, seen = best.get(p[0]);
+          if (!seen || seen.score < score) best.set(p[0], { score: score, term: pair[0] });
+        });
+      });
+      best.forEach(function (hit, doc) {
+        var entry = found.get(doc) || { doc: doc, score: 0, groups: 0, terms: [] };
+        entry.score += hit.score;
+        entry.groups += 1;
+        entry.terms.push(hit.term);
+        found.set(doc, entry);
+      });
+    });
+    var most = 0;
+    found.forEach(function (e) { if (e.groups > most) most = e.groups; });
+    var results = [];
+    found.forEach(function (e) { if (e.groups === most) results.push(e); });
+    results.sort(function (a, b) {
+      var da = index.docs[a.doc], db = index.docs[b.doc];
+      return b.score - a.score || KIND_ORDER[da[0]] - KIND_ORDER[db[0]] || da[1].length - db[1].length;
+    });
+    return { groups: groups, results: results.slice(0, MAX_RESULTS), complete: most === groups.length };
+  }
+
+  // ---- showing results ---------------------------------------------------------------------------
+
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  // One pattern for everything worth highlighting: the query's pieces and the terms that matched.
+  function highlighter(groups, terms) {
+    var pieces = [];
+    groups.forEach(function (g) { if (g.surface.length > 1 || CJK.test(g.surface)) pieces.push(g.surface); });
+    terms.forEach(function (t) { pieces.push(t); });
+    pieces = pieces.filter(function (p, i) { return p && pieces.indexOf(p) === i; });
+    pieces.sort(function (a, b) { return b.length - a.length; });
+    if (!pieces.length) return null;
+    var alternatives = pieces.map(function (p) {
+      return /^[a-z]/.test(p) ? "\\b" + escapeRegExp(p) + "[a-z]*" : escapeRegExp(p);
+    });
+    return new RegExp(alternatives.join("|"), "gi");
+  }
+
+  function marked(parent, text, pattern) {
+    var last = 0;
+    if (pattern) {
+      pattern.lastIndex = 0;
+      var m;
+      while ((m = pattern.exec(text)) !== null) {
+        if (!m[0].length) { pattern.lastIndex += 1; continue; }
+        parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var mark = document.createElement("mark");
+        mark.textContent = m[0];
+        parent.appendChild(mark);
+        last = m.index + m[0].length;
+      }
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // A window of the text around its first highlighted term.
+  function excerpt(text, pattern, length) {
+    if (text.length <= length) return text;
+    var start = 0;
+    if (pattern) {
+      pattern.lastIndex = 0;
+      var m = pattern.exec(text);
+      if (m && m.index > length / 3) start = m.index - Math.floor(length / 4);
+    }
+    var end = Math.min(text.length, start + length);
+    return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+  }
+
+  function href(settings, path) {
+    var hash = path.indexOf("#"), page = hash < 0 ? path : path.slice(0, hash);
+    return settings.pages + page + "index.html" + (hash < 0 ? "" : path.slice(hash));
+  }
+
+  function resultItem(settings, index, found, groups, snippetLength) {
+    var doc = index.docs[found.doc], pattern = highlighter(groups, found.terms);
+    var li = document.createElement("li"), a = document.createElement("a");
+    var kind = document.createElement("span"), title = document.createElement("span");
+    li.className = "result kind-" + doc[0];
+    kind.className = "type";
+    kind.textContent = settings.kinds[doc[0]];
+    title.className = "title";
+    a.href = href(settings, doc[2]);
+    marked(title, doc[1], pattern);
+    a.appendChild(kind);
+    a.appendChild(document.createTextNode(" "));
+    a.appendChild(title);
+    li.appendChild(a);
+    if (doc[3] && snippetLength) {
+      var p = document.createElement("p");
+      p.className = "snippet";
+      marked(p, excerpt(doc[3], pattern, snippetLength), pattern);
+      li.appendChild(p);
+    }
+    if (doc[4]) {
+      title.lang = "zh-Hans";
+      if (li.lastChild !== a) li.lastChild.lang = "zh-Hans";
+    }
     return li;
   }
-  function run(query) {
-    var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    list.textContent = "";
-    if (!terms.length) return;
-    load().then(function (all) {
-      var found = 0;
-      function match(s) { s = s.toLowerCase(); return terms.every(function (t) { return s.indexOf(t) >= 0; }); }
-      all[0].forEach(function (a) {
-        var title = text(a.title[lang]) || text(a.title.zh), summary = text(a.summary[lang]);
-        if (match(title + " " + summary + " " + a.districts.join(" ") + " " + a.industries.join(" "))) {
-          list.appendChild(item(lang === "zh" ? "文章" : "Article", title, root + a.url[lang] + "index.html", summary.slice(0, 160)));
-          found++;
-        }
-      });
-      all[1].forEach(function (f) {
-        var label = text(f.metric[lang]) + " " + f.raw + " " + text(f.subject);
-        if (lang === "zh" ? match(label + " " + f.quote) : match(text(f.metric.en) + " " + f.districts.join(" "))) {
-          list.appendChild(item(lang === "zh" ? "数据" : "Figure", lang === "zh" ? f.raw + " · " + text(f.metric.zh) : text(f.metric.en) + " · " + f.id,
-            root + lang + "/articles/" + f.article + "/index.html#fig-" + f.id));
-          found++;
-        }
-      });
-      if (!found) list.appendChild(document.createTextNode(form.dataset.none));
+
+  // ---- wiring ------------------------------------------------------------------------------------
+
+  var indexes = {};
+  function loadIndex(url) {
+    if (!indexes[url]) {
+      indexes[url] = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(response.status + " " + url);
+        return response.json();
+      }).then(function (raw) { return new Index(raw); });
+    }
+    return indexes[url];
+  }
+
+  function settingsOf(form) {
+    var d = form.dataset;
+    return {
+      index: d.index, pages: d.pages, kinds: d.kinds.split("|"), none: d.none,
+      count: d.count, offline: d.offline, all: d.all
+    };
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  // Arrow keys move between the box and the result links; Escape goes back to the box.
+  function keyboard(input, list, onEscape) {
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && links().length) { e.preventDefault(); links()[0].focus(); }
+      if (e.key === "Escape" && onEscape) onEscape();
+    });
+    list.addEventListener("keydown", function (e) {
+      var all = links(), at = all.indexOf(document.activeElement);
+      if (e.key === "ArrowDown" && at < all.length - 1) { e.preventDefault(); all[at + 1].focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
+      if (e.key === "Escape") { e.preventDefault(); input.focus(); if (onEscape) onEscape(); }
     });
   }
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
-    run(input.value);
-  });
-  var q = new URLSearchParams(location.search).get("q");
-  if (q) { input.value = q; run(q); }
+
+  function searchPage(form) {
+    var settings = settingsOf(form), input = form.elements.q;
+    var list = document.getElementById("results"), status = document.getElementById("search-status");
+    var timer = null;
+    function run(query, remember) {
+      if (remember) history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
+      list.textContent = "";
+      if (!query.trim()) { status.textContent = ""; return; }
+      loadIndex(settings.index).then(function (index) {
+        if (input.value !== query) return; // a newer query is on its way
+        var started = performance.now(), answer = search(index, query);
+        var fragment = document.createDocumentFragment();
+        answer.results.forEach(function (found) {
+          fragment.appendChild(resultItem(settings, index, found, answer.groups, 180));
+        });
+        list.appendChild(fragment);
+        list.dataset.ms = (performance.now() - started).toFixed(2);
+        status.textContent = answer.results.length ? fill(settings.count, { n: answer.results.length, q: query }) : settings.none;
+      }, function () {
+        status.textContent = settings.offline;
+      });
+    }
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(input.value, true); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(input.value, true); }, 80);
+    });
+    keyboard(input, list, null);
+    var query = new URLSearchParams(location.search).get("q");
+    if (query) { input.value = query; run(query, false); }
+  }
+
+  function searchBox(form) {
+    var settings = settingsOf(form), input = form.elements.q, list = form.querySelector(".suggest");
+    var timer = null;
+    function close() { list.hidden = true; list.textContent = ""; input.setAttribute("aria-expanded", "false"); }
+    function run() {
+      var query = input.value;
+      if (!query.trim()) { close(); return; }
+      loadIndex(settings.index).then(function (index) {
+        if (input.value !== query) return;
+        var answer = search(index, query);
+        list.textContent = "";
+        answer.results.slice(0, SUGGESTIONS).forEach(function (found) {
+          list.appendChild(resultItem(settings, index, found, answer.groups, 0));
+        });
+        var more = document.createElement("li"), link = document.createElement("a");
+        more.className = "all";
+        link.href = form.action + "?q=" + encodeURIComponent(query);
+        link.textContent = answer.results.length ? settings.all + " (" + answer.results.length + ")" : settings.none;
+        more.appendChild(link);
+        list.appendChild(more);
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }, close);
+    }
+    input.setAttribute("aria-expanded", "false");
+    input.addEventListener("focus", function () { loadIndex(settings.index).catch(function () {}); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+    form.addEventListener("focusout", function (e) { if (!form.contains(e.relatedTarget)) close(); });
+    keyboard(input, list, close);
+  }
+
+  var forms = document.querySelectorAll("form[data-search]");
+  for (var i = 0; i < forms.length; i++) {
+    if (forms[i].dataset.search === "page") searchPage(forms[i]); else searchBox(forms[i]);
+  }
 })();

@@ -1,0 +1,234 @@
+"""The search index (SPEC §7): one compact JSON file per language, read by templates/static/search.js.
+
+Documents are the site's own pages (districts, industries, companies, articles) and its key figures.
+Chinese is cut with jieba's search mode at build time; English words are lower-cased, stop words
+dropped and plurals folded (`stem`, mirrored in search.js); entity names also get their pinyin, with
+and without syllable breaks. Each term keeps, per document, the weight of the best field it occurs in,
+so a name outranks a title, a title a summary, a summary the body.
+
+The file, kept small for the reader's download:
+
+    {"v": 1, "w": WEIGHTS, "docs": [[kind, title, path, text, zh], ...], "terms": {term: [posting, ...]}}
+
+`kind` is an index into KINDS, `path` is relative to the language folder, `text` is the snippet
+source, and `zh` is 1 when title and text are Chinese shown on an English page. A posting packs the
+gap to the previous document number and the weight's index into one small integer:
+`gap * 8 + WEIGHTS.index(weight)` (documents in ascending order), which halves the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+
+from .lexicon import Lexicon
+from .site.view import FigureView, Name, SiteData
+
+KINDS = ("district", "industry", "company", "article", "figure")
+
+NAME, TITLE, HEADING, SUMMARY, BODY = 20, 10, 4, 3, 1
+"""Field weights. A figure's own number counts as a name: `399.9` finds the figure first."""
+OTHER_LANGUAGE = 2
+"""Names in the other language (Midea on the Chinese site, 铜梁 on the English one)."""
+WEIGHTS = (BODY, OTHER_LANGUAGE, SUMMARY, HEADING, TITLE, NAME)
+
+SNIPPET_CHARS = 240
+QUOTE_CONTEXT = 50
+"""Characters kept either side of a figure in its quote."""
+
+ENGLISH_STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or the to was were with".split()
+)
+CHINESE_STOP_WORDS = frozenset("的 了 在 和 与 是 为 等 及 也 将 并 对 中 上 以 从 把 被 其 之 这 该 而 或 年 月 日")
+
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9]+(?:\.[0-9]+)?%?|[a-z]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+_MULTIPLIED = re.compile(r"([0-9]+(?:\.[0-9]+)?)(万亿|亿|万)")
+
+
+@dataclass
+class Doc:
+    kind: str
+    title: str
+    path: str
+    text: str
+    chinese_on_english_page: bool = False
+    weights: dict[str, int] = field(default_factory=dict)
+
+    def add(self, terms: Iterable[str], weight: int) -> None:
+        for term in terms:
+            if self.weights.get(term, 0) < weight:
+                self.weights[term] = weight
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, no thousands separators: the query is normalised the same way."""
+    return _THOUSANDS.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def stem(word: str) -> str:
+    """Fold English plurals (batteries → battery, vehicles → vehicle). search.js has the same rules."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class Terms:
+    """Text → index terms: jieba's search mode for Chinese runs, stems for English, numbers kept whole."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, text: str) -> list[str]:
+        text = normalise(text)
+        terms: list[str] = []
+        for run in _RUNS.findall(text):
+            if run[0].isascii() and run[0].isalpha():
+                if run not in ENGLISH_STOP_WORDS:
+                    terms.append(stem(run))
+            elif run[0].isascii():
+                terms.append(run)
+            else:
+                terms.extend(w for w in self.lexicon.cut_for_search(run) if w not in CHINESE_STOP_WORDS)
+        terms.extend(number + unit for number, unit in _MULTIPLIED.findall(text))
+        return terms
+
+
+def pinyin_terms(chinese: str) -> list[str]:
+    """`铜梁区` → `tongliangqu`, `tongliang`: the name with and without its administrative suffix."""
+    names = {chinese, re.sub(r"(区|县|自治县|有限公司|集团)$", "", chinese)}
+    return sorted({"".join(lazy_pinyin(n)).lower() for n in names if re.fullmatch(r"[\u3400-\u9fff]{2,}", n)})
+
+
+def build_indexes(data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """`zh/search/index.json` and `en/search/index.json` as JSON text. `aliases`: slug → other names."""
+    terms = Terms(lexicon)
+    return {f"{lang}/search/index.json": encode(list(_documents(data, lang, terms, aliases))) for lang in ("zh", "en")}
+
+
+def encode(docs: list[Doc]) -> str:
+    postings: dict[str, list[int]] = defaultdict(list)
+    previous: dict[str, int] = {}
+    for number, doc in enumerate(docs):
+        for term, weight in sorted(doc.weights.items()):
+            postings[term].append((number - previous.get(term, 0)) * 8 + WEIGHTS.index(weight))
+            previous[term] = number
+    rows = [
+        [KINDS.index(d.kind), d.title, d.path, d.text] + ([1] if d.chinese_on_english_page else []) for d in docs
+    ]
+    index = {"v": 1, "w": WEIGHTS, "docs": rows, "terms": dict(sorted(postings.items()))}
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+
+
+def _documents(data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple[str, ...]]) -> Iterator[Doc]:
+    def pick(name: Name) -> tuple[str, bool]:
+        if lang == "en" and name.en is None:
+            return name.zh, True
+        return (name.en if lang == "en" else name.zh) or "", False
+
+    def names(name: Name, slug: str | None) -> Iterator[tuple[list[str], int]]:
+        own, other = pick(name)[0], (name.zh if lang == "en" else name.en) or ""
+        yield terms(own), NAME
+        yield terms(other), OTHER_LANGUAGE if lang == "zh" else NAME
+        for alias in aliases.get(slug or "", ()):
+            yield terms(alias), NAME
+        for chinese in (name.zh, *aliases.get(slug or "", ())):
+            yield pinyin_terms(chinese), NAME
+
+    def joined(slugs: Iterable[str], book: dict) -> str:
+        return ("、" if lang == "zh" else ", ").join(pick(book[s].name)[0] for s in slugs if s in book)
+
+    for place in data.places.values():
+        industries = joined(place.industries, data.industries)
+        doc = Doc("district", pick(place.name)[0], f"districts/{place.slug}/", industries)
+        for words, weight in names(place.name, place.slug):
+            doc.add(words, weight)
+        yield doc
+    for industry in data.covered_industries():
+        districts = joined(industry.districts, data.places)
+        doc = Doc("industry", pick(industry.name)[0], f"industries/{industry.slug}/", districts)
+        for words, weight in names(industry.name, industry.slug):
+            doc.add(words, weight)
+        yield doc
+    for company in data.companies.values():
+        titles = [pick(data.articles[a].title)[0] for a in company.articles[:2]]
+        doc = Doc("company", pick(company.name)[0], f"companies/{company.slug}/", " · ".join(titles))
+        for words, weight in names(company.name, company.slug):
+            doc.add(words, weight)
+        yield doc
+    for article in data.articles.values():
+        yield _article_doc(article, data, lang, terms, pick)
+    for figure in data.figures.values():
+        yield _figure_doc(figure, data, lang, terms, pick)
+
+
+def _article_doc(article, data: SiteData, lang: str, terms: Terms, pick) -> Doc:
+    title, chinese = pick(article.title)
+    summary = pick(article.summary)[0] if not chinese else article.summary.zh
+    doc = Doc("article", title, f"articles/{article.id}/", summary[:SNIPPET_CHARS], chinese)
+    doc.add(terms(title), TITLE)
+    for heading in (article.kicker, article.subtitle):
+        doc.add(terms(pick(heading)[0]), HEADING)
+    doc.add(terms(summary), SUMMARY)
+    if lang == "zh" or chinese:
+        doc.add(terms(re.sub(r"<[^>]+>", " ", article.body)), BODY)
+    entities = [data.places[s].name for s in article.districts + article.zones if s in data.places]
+    entities += [data.industries[s].name for s in article.industries if s in data.industries]
+    entities += [c.name for c in article.companies]
+    for name in entities:
+        doc.add(terms(pick(name)[0]), HEADING)
+        doc.add(terms((name.zh if lang == "en" else name.en) or ""), OTHER_LANGUAGE)
+    for figure_id in article.figures:
+        doc.add(terms(pick(data.figures[figure_id].text)[0]), BODY)
+    return doc
+
+
+def _figure_doc(figure: FigureView, data: SiteData, lang: str, terms: Terms, pick) -> Doc:
+    article = data.articles[figure.article]
+    subject = pick(figure.subject)[0]
+    parts = [pick(figure.text)[0], pick(figure.metric)[0], subject]
+    title = " · ".join(p for p in parts if p)
+    if lang == "zh":
+        text = _around(figure.quote, figure.raw)
+    else:
+        text = " · ".join(p for p in (pick(article.title)[0], str(figure.year or "")) if p)
+    doc = Doc("figure", title, f"articles/{figure.article}/#fig-{figure.id}", text)
+    number = re.match(r"[0-9.,]+", figure.raw)
+    if number:
+        plain = normalise(number.group())
+        doc.add([plain, normalise(figure.raw)] + [n + u for n, u in _MULTIPLIED.findall(normalise(figure.raw))], NAME)
+    doc.add(terms(pick(figure.text)[0]), NAME)
+    doc.add(terms(pick(figure.metric)[0]), HEADING)
+    doc.add(terms(subject), HEADING)
+    if lang == "zh":
+        doc.add(terms(figure.quote), BODY)
+    return doc
+
+
+def _around(quote: str, raw: str) -> str:
+    """The part of a long quote around the figure, with ellipses where it was cut."""
+    at = quote.find(raw)
+    if len(quote) <= 2 * QUOTE_CONTEXT + len(raw) or at < 0:
+        return quote[: 2 * QUOTE_CONTEXT + len(raw)]
+    start, end = max(0, at - QUOTE_CONTEXT), min(len(quote), at + len(raw) + QUOTE_CONTEXT)
+    return ("…" if start else "") + quote[start:end] + ("…" if end < len(quote) else "")
+
+
+def search_aliases(reference) -> dict[str, tuple[str, ...]]:
+    """Other names a reader may type for a page's entity: 铜梁 for 铜梁区, 美的 for 美的集团."""
+    aliases: dict[str, tuple[str, ...]] = {}
+    for record in (*reference.places, *reference.companies):
+        aliases[record.slug] = tuple(record.aliases) + tuple(getattr(record, "ambiguous_aliases", ()))
+    return aliases
