@@ -284,8 +284,7 @@
     title.className = "title";
     a.href = href(settings, doc[2]);
     marked(title, doc[1], pattern);
-    a.appendChild(kind);
-    a.appendChild(document.createTextNode(" "));
+    a.appendChild(kind); // spaced by its margin: a space inside the link would be underlined
     a.appendChild(title);
     li.appendChild(a);
     if (doc[3] && snippetLength) {
