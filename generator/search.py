@@ -6,14 +6,21 @@ dropped and plurals folded (`stem`, mirrored in search.js); entity names also ge
 and without syllable breaks. Each term keeps, per document, the weight of the best field it occurs in,
 so a name outranks a title, a title a summary, a summary the body.
 
-The file, kept small for the reader's download:
+The index is split into files so that a reader downloads only what a query needs, however large the
+archive grows (all under `<lang>/search/`):
 
-    {"v": 1, "w": WEIGHTS, "docs": [[kind, title, path, text, zh], ...], "terms": {term: [posting, ...]}}
+    index.json   {"v": 2, "w": WEIGHTS, "n": documents, "k": first document of each kind,
+                  "t": number of term shards, "d": documents per document shard}
+    t<i>.json    {term: [posting, ...]} for the terms whose shard key hashes to i
+    d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
 
-`kind` is an index into KINDS, `path` is relative to the language folder, `text` is the snippet
-source, and `zh` is 1 when title and text are Chinese shown on an English page. A posting packs the
-gap to the previous document number and the weight's index into one small integer:
-`gap * 8 + WEIGHTS.index(weight)` (documents in ascending order), which halves the file.
+Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind. `path` is
+relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and text are
+Chinese shown on an English page. A posting packs the gap to the previous document number and the
+weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
+first character when that is Chinese (forward maximum matching in the browser only ever needs the terms
+that start at a given character), else its first two characters (prefix matching starts at two); the
+key's hash (`shard_of`, mirrored in search.js) picks the shard.
 """
 
 from __future__ import annotations
@@ -38,6 +45,10 @@ OTHER_LANGUAGE = 2
 """Names in the other language (Midea on the Chinese site, 铜梁 on the English one)."""
 WEIGHTS = (BODY, OTHER_LANGUAGE, SUMMARY, HEADING, TITLE, NAME)
 
+TERM_SHARD_BYTES = 64_000
+"""Raw JSON bytes of postings per term shard (about 20 KB gzip)."""
+DOC_SHARD_SIZE = 64
+"""Documents per document shard (about 3–5 KB gzip): the first page of results touches few of them."""
 SNIPPET_CHARS = 240
 QUOTE_CONTEXT = 50
 """Characters kept either side of a figure in its quote."""
@@ -47,6 +58,7 @@ ENGLISH_STOP_WORDS = frozenset(
 )
 CHINESE_STOP_WORDS = frozenset("的 了 在 和 与 是 为 等 及 也 将 并 对 中 上 以 从 把 被 其 之 这 该 而 或 年 月 日")
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9]+(?:\.[0-9]+)?%?|[a-z]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _MULTIPLIED = re.compile(r"([0-9]+(?:\.[0-9]+)?)(万亿|亿|万)")
@@ -90,8 +102,15 @@ class Terms:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._seen: dict[str, list[str]] = {}
+        """Names, titles and quotes recur across documents and both languages: cut each text once."""
 
     def __call__(self, text: str) -> list[str]:
+        if text not in self._seen:
+            self._seen[text] = self._cut(text)
+        return self._seen[text]
+
+    def _cut(self, text: str) -> list[str]:
         text = normalise(text)
         terms: list[str] = []
         for run in _RUNS.findall(text):
@@ -113,23 +132,60 @@ def pinyin_terms(chinese: str) -> list[str]:
 
 
 def build_indexes(data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """`zh/search/index.json` and `en/search/index.json` as JSON text. `aliases`: slug → other names."""
-    terms = Terms(lexicon)
-    return {f"{lang}/search/index.json": encode(list(_documents(data, lang, terms, aliases))) for lang in ("zh", "en")}
+    """Every file of the search index of both languages, path → JSON text. `aliases`: slug → other names."""
+    terms = Terms(lexicon)  # shared by both languages
+    files: dict[str, str] = {}
+    for lang in ("zh", "en"):
+        docs = sorted(_documents(data, lang, terms, aliases), key=lambda d: KINDS.index(d.kind))
+        files.update((f"{lang}/search/{name}", text) for name, text in encode(docs).items())
+    return files
 
 
-def encode(docs: list[Doc]) -> str:
+def shard_key(term: str) -> str:
+    return term[0] if len(term) == 1 or _CJK.match(term) else term[:2]
+
+
+def shard_of(term: str, shards: int) -> int:
+    """A small string hash that search.js computes the same way (31-multiplier over UTF-16 code units)."""
+    value = 0
+    key = shard_key(term).encode("utf-16-le")
+    for i in range(0, len(key), 2):
+        value = (value * 31 + int.from_bytes(key[i : i + 2], "little")) & 0xFFFFFFFF
+    return value % shards
+
+
+def encode(docs: list[Doc]) -> dict[str, str]:
+    """The entry file, term shards and document shards of one language's index."""
     postings: dict[str, list[int]] = defaultdict(list)
     previous: dict[str, int] = {}
     for number, doc in enumerate(docs):
         for term, weight in sorted(doc.weights.items()):
             postings[term].append((number - previous.get(term, 0)) * 8 + WEIGHTS.index(weight))
             previous[term] = number
-    rows = [
-        [KINDS.index(d.kind), d.title, d.path, d.text] + ([1] if d.chinese_on_english_page else []) for d in docs
-    ]
-    index = {"v": 1, "w": WEIGHTS, "docs": rows, "terms": dict(sorted(postings.items()))}
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    size = sum(len(term) * 3 + 4 * len(p) for term, p in postings.items())
+    shard_count = max(1, round(size / TERM_SHARD_BYTES))
+    term_shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
+    for term in sorted(postings):
+        term_shards[shard_of(term, shard_count)][term] = postings[term]
+    rows = [[d.title, d.path, d.text] + ([1] if d.chinese_on_english_page else []) for d in docs]
+    kinds = [d.kind for d in docs]
+    entry = {
+        "v": 2,
+        "w": WEIGHTS,
+        "n": len(docs),
+        "k": [kinds.index(k) if k in kinds else len(docs) for k in KINDS],
+        "t": shard_count,
+        "d": DOC_SHARD_SIZE,
+    }
+    files = {"index.json": _json(entry)}
+    files.update((f"t{i}.json", _json(shard)) for i, shard in enumerate(term_shards))
+    for start in range(0, len(rows), DOC_SHARD_SIZE):
+        files[f"d{start // DOC_SHARD_SIZE}.json"] = _json(rows[start : start + DOC_SHARD_SIZE])
+    return files
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _documents(data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple[str, ...]]) -> Iterator[Doc]:

@@ -8,6 +8,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -67,13 +68,21 @@ def site(tmp_path_factory, lexicon) -> Path:
 @pytest.fixture(scope="session")
 def site_url(site: Path) -> Iterator[str]:
     """The built site served over HTTP on localhost under SUB_PATH; yields the site's root URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with serving(site.parent) as root:
+        yield root + SUB_PATH
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """A folder served over HTTP on localhost while the block runs; yields its URL (ending in /)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -95,17 +104,15 @@ class Watched:
 
 
 @pytest.fixture
-def tab(browser: Browser, site_url: str) -> Iterator[Watched]:
+def tab(browser: Browser) -> Iterator[Watched]:
     """A fresh desktop-sized tab that records console errors and any request that leaves localhost."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     watched = Watched(page)
     page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: watched.errors.append(str(e)))
-    host = urlsplit(site_url).netloc
-
     def route(r):
-        if urlsplit(r.request.url).netloc == host:
+        if urlsplit(r.request.url).hostname == "127.0.0.1":  # the sites the tests serve, on any port
             r.continue_()
         else:
             watched.foreign_requests.append(r.request.url)

@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import yaml
 
-from generator.search import KINDS, WEIGHTS, normalise, pinyin_terms, stem
+from generator import search
+from generator.pipeline import Paths, render
+from generator.report import Reporter
+from generator.search import KINDS, WEIGHTS, normalise, pinyin_terms, shard_of, stem
+
+from .conftest import SEEDS, TEMPLATES, serving
 
 EVALUATION = yaml.safe_load((Path(__file__).parent / "annotations" / "search.yaml").read_text("utf-8"))
 
 
 def load_index(site: Path, lang: str) -> dict:
-    return json.loads((site / lang / "search" / "index.json").read_text("utf-8"))
+    """Entry, every term shard and every document shard of one language, read back into one dict."""
+    folder = site / lang / "search"
+    entry = json.loads((folder / "index.json").read_text("utf-8"))
+    terms: dict[str, list[int]] = {}
+    for shard in range(entry["t"]):
+        terms.update(json.loads((folder / f"t{shard}.json").read_text("utf-8")))
+    docs: list[list] = []
+    for shard in range(-(-entry["n"] // entry["d"])):
+        docs += json.loads((folder / f"d{shard}.json").read_text("utf-8"))
+    return {"entry": entry, "terms": terms, "docs": docs}
 
 
 def postings(index: dict, term: str) -> list[tuple[int, int]]:
@@ -24,7 +40,7 @@ def postings(index: dict, term: str) -> list[tuple[int, int]]:
     doc, out = 0, []
     for packed in index["terms"].get(term, []):
         doc += packed // 8
-        out.append((doc, index["w"][packed % 8]))
+        out.append((doc, index["entry"]["w"][packed % 8]))
     return out
 
 
@@ -36,21 +52,31 @@ def test_stem_and_normalise_fold_what_readers_vary():
     assert pinyin_terms("铜梁区") == ["tongliang", "tongliangqu"]
 
 
-def test_index_is_compact_and_complete(site):
+def test_index_is_split_into_entry_term_and_document_shards(site):
     for lang in ("zh", "en"):
         index = load_index(site, lang)
-        assert set(index) == {"v", "w", "docs", "terms"}
-        kinds = {KINDS[d[0]] for d in index["docs"]}
-        assert kinds == set(KINDS)
-        assert all(len(d) in (4, 5) and not d[2].startswith(("/", "zh/", "en/")) for d in index["docs"])
-        assert tuple(index["w"]) == WEIGHTS
+        entry, docs = index["entry"], index["docs"]
+        assert set(entry) == {"v", "w", "n", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS
+        assert len(docs) == entry["n"] and entry["k"] == sorted(entry["k"]) and len(entry["k"]) == len(KINDS)
+        assert all(len(d) in (3, 4) and not d[1].startswith(("/", "zh/", "en/")) for d in docs)
+        for term, packed in index["terms"].items():
+            assert term in json.loads((site / lang / "search" / f"t{shard_of(term, entry['t'])}.json").read_text())
+            assert packed, term
         for term in ("tongliang", "qijiang", "midea", "399.9"):
             assert postings(index, term), (lang, term)
 
 
+def test_documents_are_numbered_kind_by_kind(site):
+    index = load_index(site, "en")
+    starts, docs = index["entry"]["k"], index["docs"]
+    assert docs[starts[KINDS.index("district")]][1].startswith("districts/")
+    assert docs[starts[KINDS.index("article")]][1].startswith("articles/")
+    assert "#fig-" in docs[starts[KINDS.index("figure")]][1]
+
+
 def test_an_entity_name_outweighs_a_mention(site):
     index = load_index(site, "zh")
-    paths = [d[2] for d in index["docs"]]
+    paths = [d[1] for d in index["docs"]]
     weights = dict(postings(index, "铜梁"))
     assert weights[paths.index("districts/tongliang/")] > weights[paths.index("articles/001-04/")]
 
@@ -59,8 +85,8 @@ def test_english_index_has_no_unmarked_chinese(site):
     """Chinese in the English index appears only as terms (names a reader may type) or in marked docs."""
     index = load_index(site, "en")
     for doc in index["docs"]:
-        if len(doc) == 4:
-            assert not any("\u4e00" <= ch <= "\u9fff" for ch in doc[1] + doc[3]), doc
+        if len(doc) == 3:
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in doc[0] + doc[2]), doc
 
 
 def run_query(tab, site_url: str, lang: str, query: str) -> tuple[list[str], float]:
@@ -90,6 +116,38 @@ def test_search_evaluation_in_the_browser(tab, site_url):
     assert len(EVALUATION) >= 25
     assert not failures, "\n".join(failures)
     assert tab.errors == [] and tab.foreign_requests == []
+
+
+@pytest.fixture(scope="module")
+def sharded_site_url(site, lexicon) -> Iterator[str]:
+    """The same content rendered with tiny shards, as a large archive's index would be split."""
+    content = site.parent.parent / "content"
+    out = site.parent.parent / "sharded" / "site"
+    saved = search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE
+    search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE = 3_000, 8
+    try:
+        with open(os.devnull, "w") as quiet:
+            render(Paths(SEEDS, content, out, TEMPLATES), Reporter(stream=quiet), None, lexicon)
+    finally:
+        search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE = saved
+    with serving(out) as url:
+        yield url
+
+
+def test_search_evaluation_on_a_finely_sharded_index(tab, sharded_site_url, site):
+    entry = json.loads((site.parent.parent / "sharded/site/zh/search/index.json").read_text("utf-8"))
+    assert entry["t"] > 20 and entry["d"] == 8
+    requested: list[str] = []
+    tab.page.on("request", lambda r: requested.append(r.url) if "/search/" in r.url else None)
+    failures = []
+    for case in EVALUATION:
+        paths, _ = run_query(tab, sharded_site_url, case["lang"], case["q"])
+        if any(p not in paths[:3] for p in case["top3"]):
+            failures.append(f"{case['lang']} {case['q']!r}: top 3 were {paths[:3]}")
+    assert not failures, "\n".join(failures)
+    names = {u.rsplit("/", 1)[1] for u in requested if "/zh/search/" in u}
+    shards = {n for n in names if n.startswith("t") and n.endswith(".json")}
+    assert 0 < len(shards) < entry["t"]  # only the term shards the queries needed
 
 
 def test_results_show_type_and_highlighted_snippet(tab, site_url):

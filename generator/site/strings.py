@@ -78,6 +78,7 @@ ZH: dict[str, str] = {
     "search_kinds": "区县|产业|企业|文章|数据",
     "search_count": "“{q}”：{n} 条结果",
     "search_all": "全部结果",
+    "search_more": "更多结果",
     "search_offline": "无法载入搜索索引。从本地磁盘打开时搜索不可用，请通过 HTTP 浏览本站（例如 briefing serve）。",
     "search_hint": "可输入中文、英文、拼音或数字，例如：铜梁 储能、Midea、qijiang、399.9",
     "not_found": "页面不存在",
@@ -183,6 +184,7 @@ EN: dict[str, str] = {
     "search_kinds": "District|Industry|Company|Article|Figure",
     "search_count": "{n} results for \u201c{q}\u201d",
     "search_all": "All results",
+    "search_more": "More results",
     "search_offline": "The search index could not be loaded. Search does not work on pages opened from disk; "
     "browse the site over HTTP (for example with briefing serve).",
     "search_hint": "Type English, Chinese, pinyin or a number, for example: Tongliang energy storage, Midea, "

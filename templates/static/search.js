@@ -4,10 +4,10 @@
 (function () {
   "use strict";
 
-  var KIND_ORDER = [0, 1, 2, 3, 4]; // district, industry, company, article, figure: entity pages first on ties
   var ENGLISH_STOP = " a an and are as at be by for from has have in into is it its of on or the to was were with ";
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
-  var PREFIX_FACTOR = 0.6, FALLBACK_FACTOR = 0.5, MAX_EXPANSIONS = 40, MAX_RESULTS = 50, SUGGESTIONS = 6;
+  var PREFIX_FACTOR = 0.6, FALLBACK_FACTOR = 0.5, MAX_EXPANSIONS = 40;
+  var MAX_RESULTS = 200, PAGE_SIZE = 20, SUGGESTIONS = 6;
 
   function normalise(text) {
     return text.normalize("NFKC").toLowerCase().replace(/(\d),(?=\d{3})/g, "$1");
@@ -22,25 +22,81 @@
   }
 
   // ---- the index -------------------------------------------------------------------------------
+  // Split into an entry file, term shards and document shards (see generator/search.py); an Index
+  // holds the entry and whatever shards the queries so far have needed.
 
-  function Index(raw) {
-    this.docs = raw.docs;
-    this.weights = raw.w;
-    this.terms = raw.terms;
-    this.ascii = []; // sorted ASCII terms, for prefix matching
-    this.cjk = []; // terms with Chinese characters, for the bigram fallback
+  function Index(entry, base) {
+    this.entry = entry;
+    this.base = base;
+    this.weights = entry.w;
+    this.terms = Object.create(null);
+    this.ascii = []; // sorted ASCII terms of the loaded shards, for prefix matching
+    this.cjk = []; // loaded terms with Chinese characters, for the bigram fallback
     this.longest = 1;
-    for (var term in raw.terms) {
+    this.termShards = {};
+    this.docShards = {};
+    this.decoded = Object.create(null);
+  }
+
+  function fetchJSON(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(response.status + " " + url);
+      return response.json();
+    });
+  }
+
+  // Same hash as generator/search.py shard_of: 31-multiplier over UTF-16 code units of the shard key.
+  Index.prototype.shardOf = function (term) {
+    var key = term.length === 1 || CJK.test(term.charAt(0)) ? term.charAt(0) : term.slice(0, 2), hash = 0;
+    for (var i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) >>> 0;
+    return hash % this.entry.t;
+  };
+
+  // Loads the term shards a query can touch: one per Chinese character, one per word or number.
+  Index.prototype.prepare = function (text) {
+    var self = this, needed = {}, pieces = text.match(/[a-z0-9][a-z0-9.%]*|[\u3400-\u9fff\uf900-\ufaff]/g) || [];
+    pieces.forEach(function (piece) { needed[self.shardOf(piece)] = true; });
+    return Promise.all(Object.keys(needed).map(function (n) {
+      if (!self.termShards[n]) {
+        self.termShards[n] = fetchJSON(self.base + "t" + n + ".json").then(function (shard) { self.addTerms(shard); });
+      }
+      return self.termShards[n];
+    }));
+  };
+
+  Index.prototype.addTerms = function (shard) {
+    var addedAscii = false;
+    for (var term in shard) {
+      this.terms[term] = shard[term];
       if (CJK.test(term)) {
         this.cjk.push(term);
         if (term.length > this.longest) this.longest = term.length;
       } else {
         this.ascii.push(term);
+        addedAscii = true;
       }
     }
-    this.ascii.sort();
-    this.decoded = Object.create(null);
-  }
+    if (addedAscii) this.ascii.sort();
+  };
+
+  Index.prototype.kind = function (doc) {
+    for (var k = this.entry.k.length - 1; k >= 0; k--) if (this.entry.k[k] <= doc) return k;
+    return 0;
+  };
+
+  // The rows ([title, path, text, zh]) of the given documents, loading their document shards.
+  Index.prototype.rows = function (docs) {
+    var self = this, size = this.entry.d, shards = {};
+    docs.forEach(function (doc) { shards[Math.floor(doc / size)] = true; });
+    return Promise.all(Object.keys(shards).map(function (n) {
+      if (!self.docShards[n]) self.docShards[n] = fetchJSON(self.base + "d" + n + ".json");
+      return self.docShards[n];
+    })).then(function () {
+      return Promise.all(docs.map(function (doc) {
+        return self.docShards[Math.floor(doc / size)].then(function (rows) { return rows[doc % size]; });
+      }));
+    });
+  };
 
   Index.prototype.has = function (term) {
     return Object.prototype.hasOwnProperty.call(this.terms, term);
@@ -189,7 +245,7 @@
   }
 
   function search(index, query) {
-    var groups = parse(index, query), total = index.docs.length, found = new Map();
+    var groups = parse(index, query), total = index.entry.n, found = new Map();
     groups.forEach(function (group) {
       var best = new Map();
       group.terms.forEach(function (pair) {
@@ -213,8 +269,7 @@
     var results = [];
     found.forEach(function (e) { if (e.groups === most) results.push(e); });
     results.sort(function (a, b) {
-      var da = index.docs[a.doc], db = index.docs[b.doc];
-      return b.score - a.score || KIND_ORDER[da[0]] - KIND_ORDER[db[0]] || da[1].length - db[1].length;
+      return b.score - a.score || index.kind(a.doc) - index.kind(b.doc) || a.doc - b.doc;
     });
     return { groups: groups, results: results.slice(0, MAX_RESULTS), complete: most === groups.length };
   }
@@ -274,30 +329,40 @@
     return settings.pages + page + "index.html" + (hash < 0 ? "" : path.slice(hash));
   }
 
-  function resultItem(settings, index, found, groups, snippetLength) {
-    var doc = index.docs[found.doc], pattern = highlighter(groups, found.terms);
+  function resultItem(settings, kind, row, found, groups, snippetLength) {
+    var pattern = highlighter(groups, found.terms);
     var li = document.createElement("li"), a = document.createElement("a");
-    var kind = document.createElement("span"), title = document.createElement("span");
-    li.className = "result kind-" + doc[0];
-    kind.className = "type";
-    kind.textContent = settings.kinds[doc[0]];
+    var badge = document.createElement("span"), title = document.createElement("span");
+    li.className = "result kind-" + kind;
+    badge.className = "type";
+    badge.textContent = settings.kinds[kind];
     title.className = "title";
-    a.href = href(settings, doc[2]);
-    marked(title, doc[1], pattern);
-    a.appendChild(kind); // spaced by its margin: a space inside the link would be underlined
+    a.href = href(settings, row[1]);
+    marked(title, row[0], pattern);
+    a.appendChild(badge); // spaced by its margin: a space inside the link would be underlined
     a.appendChild(title);
     li.appendChild(a);
-    if (doc[3] && snippetLength) {
+    if (row[2] && snippetLength) {
       var p = document.createElement("p");
       p.className = "snippet";
-      marked(p, excerpt(doc[3], pattern, snippetLength), pattern);
+      marked(p, excerpt(row[2], pattern, snippetLength), pattern);
       li.appendChild(p);
     }
-    if (doc[4]) {
+    if (row[3]) {
       title.lang = "zh-Hans";
       if (li.lastChild !== a) li.lastChild.lang = "zh-Hans";
     }
     return li;
+  }
+
+  // The list items of results[from, to), in order, once their document shards are loaded.
+  function resultItems(settings, index, answer, from, to, snippetLength) {
+    var shown = answer.results.slice(from, to);
+    return index.rows(shown.map(function (r) { return r.doc; })).then(function (rows) {
+      return shown.map(function (found, i) {
+        return resultItem(settings, index.kind(found.doc), rows[i], found, answer.groups, snippetLength);
+      });
+    });
   }
 
   // ---- wiring ------------------------------------------------------------------------------------
@@ -305,12 +370,22 @@
   var indexes = {};
   function loadIndex(url) {
     if (!indexes[url]) {
-      indexes[url] = fetch(url).then(function (response) {
-        if (!response.ok) throw new Error(response.status + " " + url);
-        return response.json();
-      }).then(function (raw) { return new Index(raw); });
+      var base = url.slice(0, url.lastIndexOf("/") + 1);
+      indexes[url] = fetchJSON(url).then(function (entry) { return new Index(entry, base); });
     }
     return indexes[url];
+  }
+
+  // Loads what the query needs, then answers it; `ms` is the time of the search itself.
+  function answer(settings, query) {
+    return loadIndex(settings.index).then(function (index) {
+      return index.prepare(normalise(query)).then(function () {
+        var started = performance.now(), result = search(index, query);
+        result.ms = performance.now() - started;
+        result.index = index;
+        return result;
+      });
+    });
   }
 
   function settingsOf(form) {
@@ -343,22 +418,29 @@
   function searchPage(form) {
     var settings = settingsOf(form), input = form.elements.q;
     var list = document.getElementById("results"), status = document.getElementById("search-status");
-    var timer = null;
+    var more = document.getElementById("more-results"), timer = null, current = null;
+    function show(result, from) {
+      var to = from + PAGE_SIZE;
+      return resultItems(settings, result.index, result, from, to, 180).then(function (items) {
+        if (current !== result) return;
+        items.forEach(function (item) { list.appendChild(item); });
+        more.hidden = to >= result.results.length;
+        more.onclick = function () { show(result, to); };
+      });
+    }
     function run(query, remember) {
       if (remember) history.replaceState(null, "", query ? "?q=" + encodeURIComponent(query) : location.pathname);
-      list.textContent = "";
-      if (!query.trim()) { status.textContent = ""; return; }
-      loadIndex(settings.index).then(function (index) {
+      if (!query.trim()) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
+      answer(settings, query).then(function (result) {
         if (input.value !== query) return; // a newer query is on its way
-        var started = performance.now(), answer = search(index, query);
-        var fragment = document.createDocumentFragment();
-        answer.results.forEach(function (found) {
-          fragment.appendChild(resultItem(settings, index, found, answer.groups, 180));
+        current = result;
+        list.textContent = "";
+        list.dataset.ms = result.ms.toFixed(2);
+        return show(result, 0).then(function () {
+          var n = result.results.length;
+          status.textContent = n ? fill(settings.count, { n: n, q: query }) : settings.none;
         });
-        list.appendChild(fragment);
-        list.dataset.ms = (performance.now() - started).toFixed(2);
-        status.textContent = answer.results.length ? fill(settings.count, { n: answer.results.length, q: query }) : settings.none;
-      }, function () {
+      }).catch(function () {
         status.textContent = settings.offline;
       });
     }
@@ -379,22 +461,21 @@
     function run() {
       var query = input.value;
       if (!query.trim()) { close(); return; }
-      loadIndex(settings.index).then(function (index) {
-        if (input.value !== query) return;
-        var answer = search(index, query);
-        list.textContent = "";
-        answer.results.slice(0, SUGGESTIONS).forEach(function (found) {
-          list.appendChild(resultItem(settings, index, found, answer.groups, 0));
+      answer(settings, query).then(function (result) {
+        return resultItems(settings, result.index, result, 0, SUGGESTIONS, 0).then(function (items) {
+          if (input.value !== query) return;
+          list.textContent = "";
+          items.forEach(function (item) { list.appendChild(item); });
+          var all = document.createElement("li"), link = document.createElement("a");
+          all.className = "all";
+          link.href = form.action + "?q=" + encodeURIComponent(query);
+          link.textContent = result.results.length ? settings.all + " (" + result.results.length + ")" : settings.none;
+          all.appendChild(link);
+          list.appendChild(all);
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
         });
-        var more = document.createElement("li"), link = document.createElement("a");
-        more.className = "all";
-        link.href = form.action + "?q=" + encodeURIComponent(query);
-        link.textContent = answer.results.length ? settings.all + " (" + answer.results.length + ")" : settings.none;
-        more.appendChild(link);
-        list.appendChild(more);
-        list.hidden = false;
-        input.setAttribute("aria-expanded", "true");
-      }, close);
+      }).catch(close);
     }
     input.setAttribute("aria-expanded", "false");
     input.addEventListener("focus", function () { loadIndex(settings.index).catch(function () {}); });
