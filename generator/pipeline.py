@@ -12,13 +12,14 @@ from pathlib import Path
 
 from .content import MergeResult, known_anchors, load_articles, merge_articles
 from .errors import BriefingError
-from .extract import Knowledge, extract_article, infer_page_year, page_texts
-from .ingest import ingest_seed, seed_key
+from .extract import Knowledge
+from .ingest import seed_key
 from .lexicon import Lexicon
 from .model import Article
 from .reference import load_reference
 from .render import RenderOptions, RenderResult, render_site
 from .report import Reporter
+from .seeds import ExtractionCache, extract_seeds
 from .site.view import name_words
 from .translations import TranslationStatus, collect_messages, load_english, translation_status, update_catalogs
 
@@ -68,25 +69,24 @@ def build(
 def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> list[Article]:
     seeds = list_seeds(paths.seeds)
     anchors = known_anchors(paths.content)
+    reference_files = sorted((paths.content / "reference").glob("*.yaml"))
+    cache = ExtractionCache(paths.content / ".cache" / "extract", reference_files)
     articles: list[Article] = []
     errors: list[str] = []
-    for done, seed in enumerate(seeds, 1):
-        reporter.progress(done, len(seeds), seed.name)
-        try:
-            sources, warnings = ingest_seed(seed, knowledge.lexicon)
-        except BriefingError as error:
-            errors.append(error.message)
+    for done, result in enumerate(extract_seeds(seeds, knowledge, cache), 1):
+        reporter.progress(done, len(seeds), result.name)
+        if result.error:
+            errors.append(result.error)
             continue
-        for warning in warnings:
+        for warning in result.warnings:
             reporter.warn(warning)
-        year = infer_page_year(page_texts(sources))
-        drafts = [extract_article(s, f"{s.key}-{i:02d}", knowledge, year) for i, s in enumerate(sources, 1)]
-        articles.extend(assign_ids(drafts, anchors, seed_key(seed.name)))
+        articles.extend(assign_ids(list(result.drafts), anchors, seed_key(result.name)))
     errors.extend(_id_collisions(articles))
     if errors:
         for message in errors:
             reporter.error(message)
         raise BuildFailed(f"{len(errors)} error(s); nothing was written")
+    cache.prune()
     return articles
 
 
