@@ -457,7 +457,7 @@
   function searchBox(form) {
     var settings = settingsOf(form), input = form.elements.q, list = form.querySelector(".suggest");
     var timer = null;
-    function close() { list.hidden = true; list.textContent = ""; input.setAttribute("aria-expanded", "false"); }
+    function close() { list.hidden = true; list.textContent = ""; }
     function run() {
       var query = input.value;
       if (!query.trim()) { close(); return; }
@@ -473,11 +473,9 @@
           all.appendChild(link);
           list.appendChild(all);
           list.hidden = false;
-          input.setAttribute("aria-expanded", "true");
         });
       }).catch(close);
     }
-    input.setAttribute("aria-expanded", "false");
     input.addEventListener("focus", function () { loadIndex(settings.index).catch(function () {}); });
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 80); });
     form.addEventListener("focusout", function (e) { if (!form.contains(e.relatedTarget)) close(); });
