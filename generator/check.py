@@ -144,7 +144,7 @@ def sitemap_problems(site: Path, pages: dict[str, PageFacts]) -> list[str]:
         listed = [loc + "index.html" if loc.endswith("/") or not loc else loc for loc in listed]  # pretty URLs
     problems = [f"sitemap.xml: lists {loc}, which is not a page" for loc in listed if loc not in pages]
     problems += [f"sitemap.xml: does not list {page}" for page in pages if page != "404.html" and page not in listed]
-    problems += [f"sitemap.xml: lists {loc} more than once" for loc in set(listed) if listed.count(loc) > 1]
+    problems += [f"sitemap.xml: lists {loc} more than once" for loc in sorted(set(listed)) if listed.count(loc) > 1]
     return problems
 
 
