@@ -75,7 +75,8 @@ def test_the_landing_page_leads_to_both_languages(tab, site_url):
     for lang in LANGS:
         link = tab.page.locator(f'a[href$="{lang}/index.html"]').first
         assert link.is_visible()
-    tab.page.locator('a[href$="en/index.html"]').first.click()
+    with tab.page.expect_navigation():
+        tab.page.locator('a[href$="en/index.html"]').first.click()
     assert path_of(tab.page.url, site_url) == "en/index.html"
     assert tab.errors == [] and tab.foreign_requests == []
 
@@ -84,8 +85,8 @@ def test_the_landing_page_leads_to_both_languages(tab, site_url):
 def test_language_switcher_lands_on_the_counterpart(tab, site_url, kind):
     for lang, other in (("zh", "en"), ("en", "zh")):
         tab.page.goto(f"{site_url}{lang}/{PAGE_TYPES[kind]}")
-        tab.page.locator("a.switch").click()
-        tab.page.wait_for_load_state()
+        with tab.page.expect_navigation():
+            tab.page.locator("a.switch").click()
         assert path_of(tab.page.url, site_url) == f"{other}/{PAGE_TYPES[kind]}"
         assert tab.page.locator("html").get_attribute("lang") == HTML_LANG[other]
 
@@ -137,8 +138,8 @@ def test_a_tile_of_the_map_opens_its_district(tab, site_url, where):
         tab.page.goto(f"{site_url}{lang}/{start[where]}")
         tile = tab.page.locator(f'svg.tilemap a.tile[href$="districts/{DISTRICT}/index.html"]')
         assert tile.count() == 1
-        tile.click()
-        tab.page.wait_for_load_state()
+        with tab.page.expect_navigation():
+            tile.click()
         assert path_of(tab.page.url, site_url) == f"{lang}/districts/{DISTRICT}/index.html"
         assert tab.page.locator("h1").inner_text().strip() == ("铜梁区" if lang == "zh" else "Tongliang District")
 
