@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
 
 from .translations import has_chinese
 
 SUB_PATH = "/repo/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ARTICLE_KEYS = {"id", "source", "kind", "title", "summary", "districts", "industries", "companies", "url"}
 FIGURE_KEYS = {
@@ -97,17 +102,98 @@ def unmarked_chinese(path: Path) -> list[str]:
     return read_page(path).unmarked
 
 
+def read_site(site: Path) -> dict[str, PageFacts]:
+    """Every HTML page of a built site by its path relative to the site root."""
+    return {p.relative_to(site).as_posix(): read_page(p) for p in sorted(site.rglob("*.html"))}
+
+
 def check_site(site: Path) -> list[str]:
     """Every problem found, as 'page: problem' lines; empty when the site is sound."""
     if not (site / "index.html").exists():
         return [f"{site}: no index.html; build the site first (briefing build)"]
-    pages = {p.relative_to(site).as_posix(): read_page(p) for p in sorted(site.rglob("*.html"))}
-    problems = []
-    for page, facts in pages.items():
-        problems += [f"{page}: {p}" for p in _link_problems(site, page, facts, pages)]
-    problems += _pair_problems(pages)
-    problems += _data_problems(site)
+    pages = read_site(site)
+    problems = link_problems(site, pages)
+    problems += pair_problems(pages)
+    problems += sitemap_problems(site, pages)
+    problems += feed_problems(site, pages)
+    problems += list(_data_problems(site))
     return problems
+
+
+def link_problems(site: Path, pages: dict[str, PageFacts]) -> list[str]:
+    """Internal links and #anchors that do not resolve (at the root, under a sub-path, from disk)."""
+    return [f"{page}: {p}" for page, facts in pages.items() for p in _link_problems(site, page, facts, pages)]
+
+
+def pair_problems(pages: dict[str, PageFacts]) -> list[str]:
+    """Language pairs: each zh/en page has its counterpart, hreflang alternates both ways, a visible switch."""
+    return list(_pair_problems(pages))
+
+
+def sitemap_problems(site: Path, pages: dict[str, PageFacts]) -> list[str]:
+    """sitemap.xml lists every page but 404.html, and nothing else."""
+    try:
+        root = ElementTree.parse(site / "sitemap.xml").getroot()
+    except (OSError, ElementTree.ParseError) as error:
+        return [f"sitemap.xml: unreadable ({error})"]
+    locs = [(loc.text or "").strip() for loc in root.iter(f"{{{SITEMAP_NS}}}loc")]
+    listed = locs
+    if any(urlsplit(loc).scheme for loc in locs):  # absolute URLs under --base-url
+        base = posixpath.commonprefix(locs).rpartition("/")[0] + "/"
+        listed = [loc[len(base) :] for loc in locs]
+        listed = [loc + "index.html" if loc.endswith("/") or not loc else loc for loc in listed]  # pretty URLs
+    problems = [f"sitemap.xml: lists {loc}, which is not a page" for loc in listed if loc not in pages]
+    problems += [f"sitemap.xml: does not list {page}" for page in pages if page != "404.html" and page not in listed]
+    problems += [f"sitemap.xml: lists {loc} more than once" for loc in sorted(set(listed)) if listed.count(loc) > 1]
+    return problems
+
+
+def feed_problems(site: Path, pages: dict[str, PageFacts]) -> list[str]:
+    """Each language's Atom feed parses and has id, title, updated; every entry too, and a link to a page."""
+    problems = []
+    for lang in ("zh", "en"):
+        name = f"{lang}/feed.xml"
+        try:
+            feed = ElementTree.parse(site / name).getroot()
+        except (OSError, ElementTree.ParseError) as error:
+            problems.append(f"{name}: not parseable XML ({error})")
+            continue
+        if feed.tag != f"{{{ATOM_NS}}}feed":
+            problems.append(f"{name}: root element is {feed.tag}, not an Atom feed")
+            continue
+        problems += [f"{name}: {p}" for p in _atom_required(feed)]
+        entries = feed.findall(f"{{{ATOM_NS}}}entry")
+        if not entries:
+            problems.append(f"{name}: no entries")
+        for number, entry in enumerate(entries, 1):
+            problems += [f"{name}: entry {number}: {p}" for p in _atom_required(entry)]
+            links = [link.get("href") or "" for link in entry.findall(f"{{{ATOM_NS}}}link")]
+            if not links:
+                problems.append(f"{name}: entry {number}: no link")
+            for href in links:
+                target = _feed_target(feed, lang, href)
+                if target not in pages:
+                    problems.append(f"{name}: entry {number}: link {href} is not a page of the site")
+    return problems
+
+
+def _feed_target(feed: ElementTree.Element, lang: str, href: str) -> str:
+    """The site path an entry link names: relative to the feed, or absolute under the feed's own base URL."""
+    if not urlsplit(href).scheme:
+        return posixpath.normpath(posixpath.join(lang, urlsplit(href).path))
+    own = next((link.get("href") or "" for link in feed.findall(f"{{{ATOM_NS}}}link") if link.get("rel") == "self"), "")
+    base = own[: -len(f"{lang}/feed.xml")] if own.endswith(f"{lang}/feed.xml") else ""
+    path = href[len(base) :] if base and href.startswith(base) else href
+    return path + "index.html" if path.endswith("/") else path  # directory URLs under --base-url
+
+
+def _atom_required(element: ElementTree.Element) -> Iterator[str]:
+    for child in ("id", "title", "updated"):
+        found = element.find(f"{{{ATOM_NS}}}{child}")
+        if found is None or not (found.text or "").strip():
+            yield f"no <{child}>"
+        elif child == "updated" and not RFC3339.fullmatch(found.text.strip()):
+            yield f"<updated> {found.text!r} is not an RFC 3339 date-time"
 
 
 def _link_problems(site: Path, page: str, facts: PageFacts, pages: dict[str, PageFacts]) -> Iterator[str]:

@@ -36,7 +36,7 @@ def tile_map(places: list[PlaceView], to: Links, w: Words, current: str | None =
     most = max(len(p.articles) for p in tiles)
     width, height = cols * (TILE + GAP), rows * (TILE + GAP)
     parts = [
-        f'<svg class="tilemap" viewBox="0 0 {width} {height}" role="img" aria-labelledby="map-title">',
+        f'<svg class="tilemap" viewBox="0 0 {width} {height}" aria-labelledby="map-title">',
         Markup('<title id="map-title">{}</title>').format(w.t["map_title"]),
     ]
     for place in sorted(tiles, key=lambda p: (p.tile["row"], p.tile["col"])):
@@ -120,7 +120,7 @@ def bar_chart(chart: Chart, to: Links, w: Words) -> Markup:
                 vx=label_w + length + 6,
             )
         )
-    head = Markup('<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title>').format(
+    head = Markup('<svg class="chart" viewBox="0 0 {w} {h}" aria-label="{t}"><title>{t}</title>').format(
         w=width, h=height, t=title
     )
     return head + Markup("").join(rows) + Markup("</svg>")
