@@ -1,8 +1,7 @@
 """The built site in a real browser (Debian's Chromium through Playwright), served under a project path.
 
-Not here yet: a test of the search box. Search (templates/search.html, static/search.js) is being rewritten
-on another branch; its browser test belongs with that work. The search page is still loaded below for
-console errors, foreign requests and accessibility.
+The search page and the search box on every page are tested in tests/test_search.py; the search page
+is also loaded here for console errors, foreign requests and accessibility.
 """
 
 from __future__ import annotations
