@@ -69,7 +69,7 @@ def site(tmp_path_factory, lexicon) -> Path:
 def site_url(site: Path) -> Iterator[str]:
     """The built site served over HTTP on localhost under SUB_PATH; yields the site's root URL."""
     with serving(site.parent) as root:
-        yield root + SUB_PATH
+        yield root + SUB_PATH.lstrip("/")
 
 
 @contextmanager
