@@ -43,6 +43,7 @@ def test_chinese_display_keeps_the_qualifier_where_the_text_has_it():
     assert figure_zh("2200台", "超", "销量突破超2200台") == "超2200台"
     assert figure_zh("1.3万台", "余", "达1.3万余台") == "1.3万余台"
     assert figure_zh("60万人", "以上", "新增就业60万人以上") == "60万人以上"
+    assert figure_zh("600余个", "余", "解决企业问题600余个") == "600余个"  # never 600余个余
 
 
 def test_summaries_are_translated_sentence_by_sentence():

@@ -285,3 +285,32 @@ def test_charts_of_the_shipped_site_compare_like_with_like(site, reference):
         assert all(districts.get(f.subject.zh) == d for f, (d, _) in zip(figures, chart.bars, strict=True))
     home = (site / "en/index.html").read_text("utf-8")
     assert home.count('class="chart"') == min(2, len(data.charts))
+
+
+PHONE_PAGES = (
+    "{lang}/",
+    "{lang}/districts/tongliang/",
+    "{lang}/industries/new-energy-storage/",
+    "{lang}/articles/001-04/",
+    "{lang}/figures/",
+    "{lang}/companies/",
+    "{lang}/briefing/",
+)
+
+
+def test_phone_width_pages_do_not_scroll_sideways_and_map_labels_are_legible(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    tab = context.new_page()
+    for lang in ("zh", "en"):
+        for page in PHONE_PAGES:
+            tab.goto(site_url + page.format(lang=lang))
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 360, page.format(lang=lang)
+        tab.goto(f"{site_url}{lang}/")
+        smallest = tab.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('svg.tilemap text')].map(t => {
+                const svg = t.ownerSVGElement;
+                return t.getAttribute('font-size') * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            }))"""
+        )
+        assert smallest >= 12, (lang, smallest)
+    context.close()
