@@ -95,6 +95,10 @@ ZH: dict[str, str] = {
     "提取区县、产业、企业和关键数据（数值、单位、指标、年份及原句），生成中文摘要；"
     "英文标题、摘要和指标由编辑翻译。数据以原文为准。",
     "about_method": "方法",
+    "about_dates": "日期与比较",
+    "about_dates_text": "报纸版面本身没有印出日期。文章只显示导语给出的日期（如“10月12日，……”加上版面年份），"
+    "否则只显示年份；订阅源中没有日期的文章取同一版面导语中最晚的日期，再没有则取该年1月1日，仅表示“该年某时”。"
+    "柱状图只比较同一指标、同一单位、同一年份、主体为区县本身的数据。",
     "about_data": "开放数据",
     "about_data_text": "全部文章和数据可下载（JSON、CSV），字段说明见项目文档。",
     "landing_intro": "选择语言 · Choose a language",
@@ -203,6 +207,12 @@ EN: dict[str, str] = {
     "with an extractive Chinese summary. Editors translate headlines, summaries and metrics into English. "
     "The Chinese original is authoritative.",
     "about_method": "Method",
+    "about_dates": "Dates and comparisons",
+    "about_dates_text": "The newspaper pages carry no printed date. An article shows the date its lead gives "
+    "(a lead opening “On 12 October, …”, with the page year), otherwise only the year; in the feed an article "
+    "without a date takes "
+    "the latest lead date on its page, or else 1 January of its year, which stands only for “some time that "
+    "year”. Bar charts compare only figures of the same metric, unit and year whose subject is the district itself.",
     "about_data": "Open data",
     "about_data_text": "All articles and figures can be downloaded (JSON, CSV); the fields are described in the "
     "project documentation.",
