@@ -8,7 +8,7 @@ are always written, with links relative to the feed without --base-url and absol
 Dates: the seeds carry no printed page date. An entry's date is the date its lead gives
 (dates.lead_date); an article without one takes the latest lead date of its newspaper page (the
 page was printed on or after that day); a page without any takes 1 January of the page year, which
-stands for "some time in that year". Atom wants a full timestamp, so every date is midnight,
+stands for "some time in that year" (SiteData.sort_dates). Atom wants a full timestamp, so every date is midnight,
 Chongqing time (+08:00): no hour is claimed.
 """
 
@@ -18,10 +18,9 @@ from datetime import date
 from xml.sax.saxutils import escape
 
 from .pages import absolute
-from .view import ArticleView, SiteData
+from .view import FALLBACK_YEAR, ArticleView, SiteData
 
 FEED_ID = "tag:chongqing-briefing.github.io,2024:"
-FALLBACK_YEAR = 2024
 NO_SITEMAP_WARNING = (
     "no --base-url: sitemap.xml needs absolute URLs and was not written; feeds link relative to "
     "themselves (pass --base-url https://user.github.io/repo/ when publishing)"
@@ -42,27 +41,14 @@ def robots(base_url: str | None) -> str:
     return text + (f"Sitemap: {base_url.rstrip('/')}/sitemap.xml\n" if base_url else "")
 
 
-def entry_dates(data: SiteData) -> dict[str, date]:
-    """Each article's date for the feed (see the module docstring for the fallbacks)."""
-    page_dates: dict[str, date] = {}
-    for article in data.articles.values():
-        seed = str(article.source.get("file"))
-        if article.date and (seed not in page_dates or article.date > page_dates[seed]):
-            page_dates[seed] = article.date
-    return {
-        a.id: a.date or page_dates.get(str(a.source.get("file"))) or date(a.year or FALLBACK_YEAR, 1, 1)
-        for a in data.articles.values()
-    }
-
-
 def timestamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00+08:00"
 
 
 def atom(data: SiteData, lang: str, title: str, base_url: str | None) -> str:
     """Entries newest first; links relative to the feed (zh/feed.xml), or absolute under --base-url."""
-    dates = entry_dates(data)
-    articles = sorted(data.articles.values(), key=lambda a: (-dates[a.id].toordinal(), a.id))
+    dates = data.sort_dates()
+    articles = data.newest_first()
     updated = max(dates.values(), default=date(FALLBACK_YEAR, 1, 1))
     self_href = absolute(base_url, f"{lang}/feed.xml") or "feed.xml"
     out = [

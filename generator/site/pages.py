@@ -71,7 +71,7 @@ def _home(data: SiteData) -> PageSpec:
         if figure.article not in seen:
             headline.append(figure.id)
             seen.add(figure.article)
-    latest = sorted(data.articles.values(), key=lambda a: (-(a.year or 0), a.id))[:LATEST]
+    latest = data.newest_first()[:LATEST]
     return PageSpec(
         "index.html",
         "home.html",

@@ -21,6 +21,9 @@ from .body import BodyLinker
 from .credits import is_name_list, romanise_name, romanise_names
 from .dates import lead_date
 
+FALLBACK_YEAR = 2024
+"""The year assumed for an article whose page year is unknown (only for ordering)."""
+
 
 @dataclass(frozen=True)
 class Name:
@@ -147,6 +150,23 @@ class SiteData:
 
     def covered_industries(self) -> list[IndustryView]:
         return [i for i in self.industries.values() if i.articles]
+
+    def sort_dates(self) -> dict[str, date]:
+        """Each article's date for ordering and feeds: its lead date; else the latest lead date of its
+        newspaper page (printed on or after that day); else 1 January of its year ("some time that year")."""
+        pages: dict[str, date] = {}
+        for article in self.articles.values():
+            seed = str(article.source.get("file"))
+            if article.date and (seed not in pages or article.date > pages[seed]):
+                pages[seed] = article.date
+        return {
+            a.id: a.date or pages.get(str(a.source.get("file"))) or date(a.year or FALLBACK_YEAR, 1, 1)
+            for a in self.articles.values()
+        }
+
+    def newest_first(self) -> list[ArticleView]:
+        dates = self.sort_dates()
+        return sorted(self.articles.values(), key=lambda a: (-dates[a.id].toordinal(), a.id))
 
 
 def build_site_data(stored: Iterable[StoredArticle], reference: Reference, english: English) -> SiteData:
