@@ -126,6 +126,9 @@ def _link_problems(site: Path, page: str, facts: PageFacts, pages: dict[str, Pag
         if href.startswith("/"):
             yield f"root-absolute link {href} breaks under a sub-path and from disk; use a relative link"
             continue
+        shorter = _shorter_link(page, parts.path)
+        if shorter:
+            yield f"link {href} climbs to the site root and back; use {shorter}"
         for mode, base in (("at the root", "/"), ("under a sub-path", SUB_PATH)):
             resolved = urlsplit(urljoin(base + page, href)).path
             if not resolved.startswith(base):
@@ -139,6 +142,15 @@ def _link_problems(site: Path, page: str, facts: PageFacts, pages: dict[str, Pag
                 yield f"broken link {href} (no {target})"
             elif parts.fragment and target in pages and parts.fragment not in pages[target].ids:
                 yield f"broken anchor {href} (no id {parts.fragment!r} in {target})"
+
+
+def _shorter_link(page: str, path: str) -> str | None:
+    """The shorter relative form of a link that climbs above a folder it then re-enters, else None."""
+    if not path.startswith("../"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    shortest = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return shortest if len(shortest) < len(path) else None
 
 
 def _not_found_link(site: Path, href: str) -> Iterator[str]:

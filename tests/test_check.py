@@ -62,3 +62,15 @@ def test_check_accepts_root_absolute_links_only_on_404_and_only_to_site_files(si
     assert [p for p in problems if p.startswith("404.html: broken link /briefing/zh/nowhere.html")]
     assert [p for p in problems if p.startswith("en/districts/index.html: root-absolute link /briefing/en/index.html")]
     assert len(problems) == 2
+
+
+def test_check_reports_links_that_climb_to_the_root_and_back(site, tmp_path):
+    copy = tmp_path / "briefing"
+    shutil.copytree(site, copy)
+    page = copy / "en/districts/tongliang/index.html"
+    long_link = '<a href="../../../en/districts/index.html">x</a>'
+    page.write_text(page.read_text("utf-8").replace("</main>", long_link + "</main>"))
+    assert check_site(copy) == [
+        "en/districts/tongliang/index.html: link ../../../en/districts/index.html climbs to the site root and back; "
+        "use ../index.html"
+    ]
