@@ -72,6 +72,11 @@ def test_ui_string_tables_have_the_same_keys():
     assert ZH.keys() == EN.keys()
 
 
+def test_counts_are_singular_for_one(site):
+    companies = (site / "en/companies/index.html").read_text("utf-8")
+    assert "1 article<" in companies and "1 articles" not in companies and "2 articles<" in companies
+
+
 def test_every_page_has_its_counterpart_and_hreflang(site):
     zh = {p.relative_to(site / "zh") for p in html_pages(site, "zh")}
     en = {p.relative_to(site / "en") for p in html_pages(site, "en")}

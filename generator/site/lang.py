@@ -109,6 +109,9 @@ class Words:
         return Markup('<span lang="zh-Hans">{}</span>').format(text)
 
     def fmt(self, key: str, **values: object) -> str:
+        """A UI string with values; `<key>_one` when the count `n` is 1 (1 article, 2 articles)."""
+        if values.get("n") == 1 and f"{key}_one" in self.t:
+            key = f"{key}_one"
         return self.t[key].format(**values)
 
     def date(self, day: date) -> str:
