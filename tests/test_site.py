@@ -9,6 +9,7 @@ import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -181,6 +182,13 @@ def test_base_url_gives_canonical_sitemap_and_feed_urls(site):
     assert len(locs) == len(list(site.rglob("*.html"))) - 1  # every page but 404.html
     assert all(loc.startswith(BASE_URL + "/") for loc in locs)
     assert f"{BASE_URL}/zh/districts/tongliang/" in locs and f"{BASE_URL}/" in locs
+    urls = ElementTree.parse(site / "sitemap.xml").getroot()  # well-formed XML
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    pair = next(u for u in urls if u[0].text == f"{BASE_URL}/en/districts/tongliang/")
+    assert {(a.get("hreflang"), a.get("href")) for a in pair.iter(xhtml)} == {
+        ("zh-Hans", f"{BASE_URL}/zh/districts/tongliang/"),
+        ("en", f"{BASE_URL}/en/districts/tongliang/"),
+    }
     feed = (site / "en/feed.xml").read_text("utf-8")
     assert re.findall(r'<link href="([^"]*)"/>', feed) and all(
         href.startswith(BASE_URL + "/") for href in re.findall(r'href="([^"]*)"', feed)

@@ -21,6 +21,7 @@ from .pages import absolute
 from .view import FALLBACK_YEAR, ArticleView, SiteData
 
 FEED_ID = "tag:chongqing-briefing.github.io,2024:"
+HREFLANG = {"zh": "zh-Hans", "en": "en"}
 NO_SITEMAP_WARNING = (
     "no --base-url: sitemap.xml needs absolute URLs and was not written; feeds link relative to "
     "themselves (pass --base-url https://user.github.io/repo/ when publishing)"
@@ -28,12 +29,26 @@ NO_SITEMAP_WARNING = (
 
 
 def sitemap(paths: list[str], base_url: str) -> str:
-    """Every page's canonical URL (directory form, …/nanan/)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    """Every page's canonical URL (directory form, …/nanan/); a page of a language tree also names
+    both language versions (xhtml:link hreflang), as search engines read bilingual sites."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
     for path in paths:
-        lines.append(f"  <url><loc>{escape(absolute(base_url, path) or path)}</loc></url>")
+        lines.append(f"  <url><loc>{escape(absolute(base_url, path) or path)}</loc>{_alternates(path, base_url)}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+def _alternates(path: str, base_url: str) -> str:
+    lang, _, rest = path.partition("/")
+    if lang not in HREFLANG or not rest:
+        return ""
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(absolute(base_url, f"{tree}/{rest}") or "")}"/>'
+        for tree, code in HREFLANG.items()
+    )
 
 
 def robots(base_url: str | None) -> str:
