@@ -228,6 +228,18 @@ def test_404_links_work_at_any_depth_with_base_url(site):
     assert "<script>" not in (site / "404.html").read_text("utf-8")
 
 
+def test_404_with_base_url_works_deep_in_a_browser(site, browser):
+    with pages_server(site, "/briefing/") as root:
+        tab = browser.new_page()
+        response = tab.goto(root + "briefing/en/no/such/page/")
+        assert response is not None and response.status == 404
+        tab.wait_for_function("getComputedStyle(document.body).margin !== '8px'")
+        hrefs = tab.eval_on_selector_all(".choice a", "els => els.map(e => e.href)")
+        assert root + "briefing/en/districts/index.html" in hrefs
+        assert tab.goto(hrefs[0]).ok
+        tab.close()
+
+
 def test_404_finds_the_site_root_in_a_browser_without_base_url(unbased, browser):
     """Served like GitHub Pages serves a project site: /repo/…, 404.html for any missing path."""
     out, _ = unbased
