@@ -2,7 +2,8 @@
 
 Links are resolved three ways: with the site at a domain root, under a project sub-path (/repo/),
 and from disk (file://, where a directory does not open its index.html). A link that leaves the site
-or names a missing file is a break.
+or names a missing file is a break. 404.html is the exception: served for a missing path at any
+depth, it may link root-absolute under the --base-url path (see render.not_found_root).
 """
 
 from __future__ import annotations
@@ -205,11 +206,15 @@ def _link_problems(site: Path, page: str, facts: PageFacts, pages: dict[str, Pag
             if href[1:] not in facts.ids:
                 yield f"broken anchor {href}"
             continue
-        if page == "404.html" and not href.startswith("/"):
-            pass  # served for any missing path: relative links are correct at the domain root only
+        if page == "404.html" and href.startswith("/"):
+            yield from _not_found_link(site, href)  # built with --base-url: root-absolute under its path
+            continue
         if href.startswith("/"):
             yield f"root-absolute link {href} breaks under a sub-path and from disk; use a relative link"
             continue
+        shorter = _shorter_link(page, parts.path)
+        if shorter:
+            yield f"link {href} climbs to the site root and back; use {shorter}"
         for mode, base in (("at the root", "/"), ("under a sub-path", SUB_PATH)):
             resolved = urlsplit(urljoin(base + page, href)).path
             if not resolved.startswith(base):
@@ -223,6 +228,23 @@ def _link_problems(site: Path, page: str, facts: PageFacts, pages: dict[str, Pag
                 yield f"broken link {href} (no {target})"
             elif parts.fragment and target in pages and parts.fragment not in pages[target].ids:
                 yield f"broken anchor {href} (no id {parts.fragment!r} in {target})"
+
+
+def _shorter_link(page: str, path: str) -> str | None:
+    """The shorter relative form of a link that climbs above a folder it then re-enters, else None."""
+    if not path.startswith("../"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    shortest = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return shortest if len(shortest) < len(path) else None
+
+
+def _not_found_link(site: Path, href: str) -> Iterator[str]:
+    """404.html is served at any depth, so with --base-url it links root-absolute ('/repo/zh/index.html'):
+    fine when, below the site's own path, the link names a file of the site."""
+    segments = unquote(urlsplit(href).path).strip("/").split("/")
+    if not any((site / "/".join(segments[i:])).is_file() for i in range(len(segments))):
+        yield f"broken link {href} (names no file of the site below any site path)"
 
 
 def _pair_problems(pages: dict[str, PageFacts]) -> Iterator[str]:

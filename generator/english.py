@@ -87,7 +87,7 @@ def _scaled(value: float) -> tuple[str, bool]:
 
 def figure_zh(raw: str, qualifier: str | None, quote: str) -> str:
     """The figure as the Chinese page shows it: the printed form with its qualifier (超2200台, 1.3万余台)."""
-    if not qualifier:
+    if not qualifier or qualifier in raw:  # 600余个: the printed form already says it
         return raw
     for candidate in (qualifier + raw, raw + qualifier, _insert_before_unit(raw, qualifier)):
         if candidate and candidate in quote:

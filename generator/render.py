@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -47,6 +48,7 @@ class RenderResult:
     figures: int
     english_missing: int = 0
     """Strings without current English (missing or stale)."""
+    warnings: tuple[str, ...] = ()
 
 
 def render_site(
@@ -80,7 +82,8 @@ def render_site(
     finish = _print_briefings if options.pdf else None
     _write_site(out, files, templates / "static", finish)
     html_pages = sum(1 for p in pages if p.endswith(".html"))
-    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated)
+    warnings = () if options.base_url else (feeds.NO_SITEMAP_WARNING,)
+    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, warnings)
 
 
 def render_pages(env: Environment, data: SiteData, base_url: str | None, pdf: bool = False) -> dict[str, str]:
@@ -92,24 +95,37 @@ def render_pages(env: Environment, data: SiteData, base_url: str | None, pdf: bo
         for spec in specs:
             context = {**page_context(spec, lang, data, base_url), "has_pdf": pdf}
             pages[f"{lang}/{spec.path}"] = env.get_template(spec.template).render(**context)
-    for name, root in (("index.html", ""), ("404.html", (base_url.rstrip("/") + "/") if base_url else "")):
+    bilingual = (("index.html", "landing.html", ""), ("404.html", "404.html", not_found_root(base_url)))
+    for name, template, root in bilingual:
         context = {
             "zh": Words("zh", STRINGS["zh"]),
             "en": Words("en", STRINGS["en"]),
             "to": Links(root, "zh", data),
             "data": data,
             "base_url": base_url,
+            "find_root": name == "404.html" and not base_url,
         }
-        pages[name] = env.get_template("landing.html" if name == "index.html" else "404.html").render(**context)
+        pages[name] = env.get_template(template).render(**context)
     return pages
 
 
+def not_found_root(base_url: str | None) -> str:
+    """Where 404.html's links start. GitHub Pages serves 404.html for a missing path at any depth
+    (/repo/zh/no/such/page), so links relative to the file itself break there. With --base-url the
+    site's path is known and the links are root-absolute ('/repo/zh/index.html'): they work at every
+    depth on the server. Without it they are relative to the site root, which is right at the root
+    and from disk, and a small inline script in 404.html finds the root from the address (see the
+    template) and sets <base href> to it."""
+    if not base_url:
+        return ""
+    path = urlsplit(base_url).path.strip("/")
+    return f"/{path}/" if path else "/"
+
+
 def _machine_files(data: SiteData, pages: dict[str, str], base_url: str | None) -> dict[str, str]:
-    files = {
-        "sitemap.xml": feeds.sitemap([p for p in pages if p != "404.html"], base_url),
-        "robots.txt": feeds.robots(base_url),
-        ".nojekyll": "\n",
-    }
+    files = {"robots.txt": feeds.robots(base_url), ".nojekyll": "\n"}
+    if base_url:
+        files["sitemap.xml"] = feeds.sitemap([p for p in pages if p != "404.html"], base_url)
     for lang in LANGS:
         files[f"{lang}/feed.xml"] = feeds.atom(data, lang, STRINGS[lang]["site"], base_url)
     return files

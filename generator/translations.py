@@ -1,8 +1,9 @@
 """English for the article strings: a gettext catalog under content/translations/ (SPEC §1, §6).
 
 Chinese is the source; English overrides it string by string. The build extracts the strings an
-English page needs from content/ (titles, kickers, subtitles, each summary sentence, figure metrics
-that the reference data does not name, figure subjects that are not known places or companies):
+English page needs from content/ (titles, kickers, subtitles, each summary sentence, photo captions
+and notes, signatures that are not just names, figure metrics that the reference data does not name,
+figure subjects that are not known places or companies); reporters' names are romanised instead:
 
 - content/translations/messages.pot  the template, rewritten by `briefing translations`;
 - content/translations/en.po         the English, written by editors; `briefing translations`
@@ -27,6 +28,7 @@ from babel.messages.pofile import read_po, write_po
 
 from .content import StoredArticle, write_outputs
 from .errors import BriefingError
+from .site.credits import is_name_list
 
 TRANSLATIONS_DIR = "translations"
 TEMPLATE_FILE = "messages.pot"
@@ -112,6 +114,12 @@ def _article_strings(fields: dict[str, Any], names: set[str], metrics: set[str])
             yield str(fields[key]), f"{article_id} {key}"
     for sentence in split_sentences(str(fields.get("summary") or "")):
         yield sentence, f"{article_id} summary"
+    for key in ("captions", "notes"):
+        for text in fields.get(key) or []:
+            yield str(text), f"{article_id} {key[:-1]}"
+    signature = str(fields.get("signature") or "")
+    if signature and not is_name_list(signature):  # names alone are romanised (site/credits.py)
+        yield signature, f"{article_id} signature"
     for figure in fields.get("figures") or []:
         if figure.get("metric") and not figure.get("metric_en") and figure["metric"] not in metrics:
             yield str(figure["metric"]), f"{figure['id']} metric"

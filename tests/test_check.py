@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 
+from generator.check import check_site
+
 from .conftest import ROOT
 from .test_cli import run
 
@@ -44,3 +46,31 @@ def test_strict_fails_on_a_missing_translation(project):
     result = run(project, "build", "--strict")  # no en.po at all
     assert result.returncode == 1
     assert "missing or stale" in result.stderr and "en.po" in result.stderr
+
+
+def test_check_accepts_root_absolute_links_only_on_404_and_only_to_site_files(site, tmp_path):
+    copy = tmp_path / "briefing"
+    shutil.copytree(site, copy)
+    assert check_site(copy) == []  # built with --base-url: 404.html links /briefing/zh/index.html
+    page = copy / "404.html"
+    page.write_text(page.read_text("utf-8").replace("</main>", '<a href="/briefing/zh/nowhere.html">x</a></main>'))
+    district = copy / "en/districts/index.html"
+    district.write_text(
+        district.read_text("utf-8").replace("</main>", '<a href="/briefing/en/index.html">x</a></main>')
+    )
+    problems = check_site(copy)
+    assert [p for p in problems if p.startswith("404.html: broken link /briefing/zh/nowhere.html")]
+    assert [p for p in problems if p.startswith("en/districts/index.html: root-absolute link /briefing/en/index.html")]
+    assert len(problems) == 2
+
+
+def test_check_reports_links_that_climb_to_the_root_and_back(site, tmp_path):
+    copy = tmp_path / "briefing"
+    shutil.copytree(site, copy)
+    page = copy / "en/districts/tongliang/index.html"
+    long_link = '<a href="../../../en/districts/index.html">x</a>'
+    page.write_text(page.read_text("utf-8").replace("</main>", long_link + "</main>"))
+    assert check_site(copy) == [
+        "en/districts/tongliang/index.html: link ../../../en/districts/index.html climbs to the site root and back; "
+        "use ../index.html"
+    ]

@@ -1,14 +1,18 @@
 """What a template uses to link and to word things on one page: `to` (relative URLs) and `w` (language).
 
-Every internal link is relative to the page and names its file (`../districts/nanan/index.html`), so
+Every internal link is relative to the page, as short as it can be, and names its file
+(`../districts/nanan/index.html`, not `../../../en/districts/nanan/index.html`), so
 the site works at a domain root, under a project path and opened from disk (file:// does not turn a
 directory into its index.html).
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
+from datetime import date
 
+from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from ..english import format_number
@@ -25,13 +29,24 @@ def other(lang: str) -> str:
 
 @dataclass(frozen=True)
 class Links:
-    root: str
-    """From the page to the site root: '', '../', '../../' …"""
+    here: str
+    """The page's folder inside the site ('en/articles/001-04'; '' at the root), or a root-absolute
+    prefix ending in '/' ('/repo/') for a page served at any depth (404.html)."""
     lang: str
     data: SiteData
 
     def to(self, path: str) -> str:
-        return self.root + path
+        """The shortest relative link from this page to a file of the site ('../../districts/nanan/index.html')."""
+        if self.here.startswith("/"):
+            return self.here + path
+        if not self.here:
+            return path
+        return posixpath.relpath(path, self.here)
+
+    @property
+    def root(self) -> str:
+        """From the page to the site root: '', '../', '../../' … (for scripts that build links)."""
+        return self.here if self.here.startswith("/") else "../" * (self.here.count("/") + 1 if self.here else 0)
 
     def page(self, name: str = "", lang: str | None = None) -> str:
         folder = f"{lang or self.lang}/" + (f"{name}/" if name else "")
@@ -94,7 +109,16 @@ class Words:
         return Markup('<span lang="zh-Hans">{}</span>').format(text)
 
     def fmt(self, key: str, **values: object) -> str:
+        """A UI string with values; `<key>_one` when the count `n` is 1 (1 article, 2 articles)."""
+        if values.get("n") == 1 and f"{key}_one" in self.t:
+            key = f"{key}_one"
         return self.t[key].format(**values)
+
+    def date(self, day: date) -> str:
+        """'2023年10月12日' / '12 October 2023'."""
+        if self.lang == "zh":
+            return format_date(day, "y年M月d日", locale="zh_Hans_CN")
+        return format_date(day, "d MMMM y", locale="en")
 
     def num(self, value: float) -> str:
         return format_number(value, locale="zh_Hans_CN" if self.lang == "zh" else "en")

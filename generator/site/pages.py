@@ -7,6 +7,7 @@ the one place where template variables are built.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +71,7 @@ def _home(data: SiteData) -> PageSpec:
         if figure.article not in seen:
             headline.append(figure.id)
             seen.add(figure.article)
-    latest = sorted(data.articles.values(), key=lambda a: (-(a.year or 0), a.id))[:LATEST]
+    latest = data.newest_first()[:LATEST]
     return PageSpec(
         "index.html",
         "home.html",
@@ -152,10 +153,9 @@ def _briefing(data: SiteData) -> dict[str, Any]:
 
 def page_context(spec: PageSpec, lang: str, data: SiteData, base_url: str | None) -> dict:
     """Every variable a page's template sees."""
-    depth = spec.path.count("/") + 1
-    to = Links("../" * depth, lang, data)
-    w = Words(lang, STRINGS[lang])
     path = f"{lang}/{spec.path}"
+    to = Links(posixpath.dirname(path), lang, data)
+    w = Words(lang, STRINGS[lang])
     alternates = [{"hreflang": HTML_LANG[code], "href": to.to(f"{code}/{spec.path}")} for code in LANGS]
     return {
         **spec.values,

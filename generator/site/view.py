@@ -6,9 +6,11 @@ a `Name` carries both languages and the page chooses (see `lang.py`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..content import StoredArticle
@@ -16,6 +18,11 @@ from ..english import UnitTable, figure_en, figure_zh
 from ..reference import Reference
 from ..translations import English
 from .body import BodyLinker
+from .credits import is_name_list, romanise_name, romanise_names
+from .dates import lead_date
+
+FALLBACK_YEAR = 2024
+"""The year assumed for an article whose page year is unknown (only for ordering)."""
 
 
 @dataclass(frozen=True)
@@ -60,9 +67,15 @@ class ArticleView:
     summary: Name
     byline: str
     dateline: str
-    signature: str
-    captions: tuple[str, ...]
-    notes: tuple[str, ...]
+    reporters: Name
+    """The reporters' names: '陈维灯' / 'Chen Weideng' (romanised), empty when none are named."""
+    reporter_count: int
+    signature: Name
+    """An author signature: names romanised, anything else through the PO file."""
+    captions: tuple[Name, ...]
+    notes: tuple[Name, ...]
+    date: date | None
+    """The date the lead gives ('10月12日，…' in a page of 2023); None when the text names none."""
     source: dict[str, Any]
     year: int | None
     districts: tuple[str, ...]
@@ -115,10 +128,11 @@ class CompanyView:
 
 @dataclass(frozen=True)
 class Chart:
-    """Figures of one metric and unit compared across districts."""
+    """Figures of one metric, unit and year compared across districts."""
 
     metric: Name
     unit: str
+    year: int
     bars: tuple[tuple[str, str], ...]
     """(district slug, figure id), largest first."""
 
@@ -136,6 +150,23 @@ class SiteData:
 
     def covered_industries(self) -> list[IndustryView]:
         return [i for i in self.industries.values() if i.articles]
+
+    def sort_dates(self) -> dict[str, date]:
+        """Each article's date for ordering and feeds: its lead date; else the latest lead date of its
+        newspaper page (printed on or after that day); else 1 January of its year ("some time that year")."""
+        pages: dict[str, date] = {}
+        for article in self.articles.values():
+            seed = str(article.source.get("file"))
+            if article.date and (seed not in pages or article.date > pages[seed]):
+                pages[seed] = article.date
+        return {
+            a.id: a.date or pages.get(str(a.source.get("file"))) or date(a.year or FALLBACK_YEAR, 1, 1)
+            for a in self.articles.values()
+        }
+
+    def newest_first(self) -> list[ArticleView]:
+        dates = self.sort_dates()
+        return sorted(self.articles.values(), key=lambda a: (-dates[a.id].toordinal(), a.id))
 
 
 def build_site_data(stored: Iterable[StoredArticle], reference: Reference, english: English) -> SiteData:
@@ -157,7 +188,7 @@ def build_site_data(stored: Iterable[StoredArticle], reference: Reference, engli
     places = _places(reference, articles, figures)
     industries = _industries(reference, articles, figures, places_by_slug)
     companies = _companies(reference, articles)
-    return SiteData(articles, figures, places, industries, companies, _charts(figures))
+    return SiteData(articles, figures, places, industries, companies, _charts(figures, _district_names(reference)))
 
 
 def _name_book(reference: Reference) -> dict[str, str]:
@@ -209,6 +240,7 @@ def _article(
     districts = tuple(d for d in fields.get("districts") or () if d in places)
     companies = tuple(CompanyRef(linker.company_slug(c), Name(c, names.get(c))) for c in fields.get("companies") or ())
     summary = str(fields.get("summary") or "")
+    reporters = [str(r) for r in fields.get("reporters") or ()]
     return ArticleView(
         id=str(fields["id"]),
         kind=str(fields.get("kind") or "news"),
@@ -218,9 +250,12 @@ def _article(
         summary=Name(summary, english.text(summary) if summary else ""),
         byline=str(fields.get("byline") or ""),
         dateline=str(fields.get("dateline") or ""),
-        signature=str(fields.get("signature") or ""),
-        captions=tuple(fields.get("captions") or ()),
-        notes=tuple(fields.get("notes") or ()),
+        reporters=Name("、".join(reporters), ", ".join(romanise_name(r) for r in reporters)),
+        reporter_count=len(reporters),
+        signature=_signature(str(fields.get("signature") or ""), english),
+        captions=tuple(Name(c, english.get(c)) for c in fields.get("captions") or ()),
+        notes=tuple(Name(n, english.get(n)) for n in fields.get("notes") or ()),
+        date=lead_date(str(fields.get("body") or ""), fields.get("year")),
         source=dict(fields.get("source") or {}),
         year=fields.get("year"),
         districts=districts,
@@ -230,6 +265,12 @@ def _article(
         figures=tuple(f.id for f in figures),
         body=linker.body_html(str(fields.get("body") or ""), figures),
     )
+
+
+def _signature(text: str, english: English) -> Name:
+    if not text:
+        return Name("", "")
+    return Name(text, romanise_names(text) if is_name_list(text) else english.get(text))
 
 
 def _places(reference: Reference, articles: dict[str, ArticleView], figures: dict[str, FigureView]) -> dict:
@@ -315,18 +356,51 @@ def _companies(reference: Reference, articles: dict[str, ArticleView]) -> dict[s
     }
 
 
-def _charts(figures: dict[str, FigureView]) -> tuple[Chart, ...]:
-    groups: dict[tuple[str, str], dict[str, FigureView]] = defaultdict(dict)
+GENERIC_METRICS = frozenset({"增长", "同比增长", "增速", "增幅", "占比", "比重", "提高", "下降", "企业数", "项目"})
+"""Metrics that do not say what is measured (growth of what, which companies, which projects):
+never compared across districts."""
+PART_YEAR = re.compile(r"季度|上半年|下半年|前\d+个?月|\d+[-—至]\d+月|截至")
+"""A quarter, half-year, months-to-date or running total: not comparable with a year's figure."""
+
+
+def _charts(figures: dict[str, FigureView], district_names: dict[str, str]) -> tuple[Chart, ...]:
+    """Bar charts that compare like with like: one metric, one unit, one year, and each bar a figure
+    about a district itself (its subject is the district, not a company or zone in it). A district
+    with two different values for the same group is ambiguous and left out; fewer than two bars, no chart.
+    """
+    groups: dict[tuple[str, str, int], dict[str, set[float]]] = defaultdict(lambda: defaultdict(set))
+    found: dict[tuple[str, str, int, str], FigureView] = {}
     for figure in figures.values():
-        if len(figure.districts) != 1 or not figure.metric.zh:
+        if not _chartable(figure, district_names):
             continue
-        group = groups[(figure.metric.zh, figure.unit)]
-        best = group.get(figure.districts[0])
-        if best is None or figure.value > best.value:
-            group[figure.districts[0]] = figure
+        key = (figure.metric.zh, figure.unit, int(figure.year or 0))
+        groups[key][figure.districts[0]].add(figure.value)
+        found.setdefault((*key, figure.districts[0]), figure)
     charts = []
-    for (_, unit), group in groups.items():
-        if len(group) >= 2:
-            bars = sorted(group.items(), key=lambda kv: -kv[1].value)
-            charts.append(Chart(bars[0][1].metric, unit, tuple((d, f.id) for d, f in bars)))
-    return tuple(sorted(charts, key=lambda c: (-len(c.bars), c.metric.zh)))
+    for key, by_district in groups.items():
+        bars = [found[(*key, d)] for d, values in by_district.items() if len(values) == 1]
+        if len(bars) >= 2:
+            bars.sort(key=lambda f: (-f.value, f.districts[0]))
+            charts.append(Chart(bars[0].metric, key[1], key[2], tuple((f.districts[0], f.id) for f in bars)))
+    return tuple(sorted(charts, key=lambda c: (-len(c.bars), c.metric.zh, c.year)))
+
+
+def _chartable(figure: FigureView, district_names: dict[str, str]) -> bool:
+    return (
+        len(figure.districts) == 1
+        and bool(figure.metric.zh)
+        and figure.metric.zh not in GENERIC_METRICS
+        and figure.year is not None
+        and not PART_YEAR.search(figure.quote)
+        and district_names.get(figure.subject.zh) == figure.districts[0]
+    )
+
+
+def _district_names(reference: Reference) -> dict[str, str]:
+    """Chinese names and aliases of district-level places (not zones) → slug."""
+    book: dict[str, str] = {}
+    for place in reference.places:
+        if place.parent is None:
+            for zh in (place.zh, *place.aliases):
+                book.setdefault(zh, place.slug)
+    return book
