@@ -54,7 +54,10 @@ def render(
     reference = load_reference(paths.content)
     english = load_english(paths.content)
     articles = load_articles(paths.content)
-    return render_site(articles, reference, paths.templates, paths.out, english, options, lexicon)
+    result = render_site(articles, reference, paths.templates, paths.out, english, options, lexicon)
+    for warning in result.warnings:
+        reporter.warn(warning)
+    return result
 
 
 def build(
