@@ -8,7 +8,7 @@ directory into its index.html).
 
 from __future__ import annotations
 
-import posixpath
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +21,16 @@ from .view import Name, SiteData
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+
+
+@functools.lru_cache(maxsize=65536)
+def relative(path: str, folder: str) -> str:
+    """posixpath.relpath for site paths, without its file-system calls: it runs for every link of every page."""
+    to, start = path.split("/"), folder.split("/")
+    common = 0
+    while common < len(start) and common < len(to) - 1 and start[common] == to[common]:
+        common += 1
+    return "../" * (len(start) - common) + "/".join(to[common:])
 
 
 def other(lang: str) -> str:
@@ -41,7 +51,7 @@ class Links:
             return self.here + path
         if not self.here:
             return path
-        return posixpath.relpath(path, self.here)
+        return relative(path, self.here)
 
     @property
     def root(self) -> str:
