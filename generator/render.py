@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,16 +20,21 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .content import StoredArticle
 from .data import data_files
 from .errors import BriefingError
+from .forking import can_fork, fork_map
 from .lexicon import Lexicon
 from .reference import Reference
 from .search import build_indexes, search_aliases
 from .site import feeds
 from .site.lang import LANGS, Links, Words
-from .site.pages import language_pages, page_context
+from .site.pages import PageSpec, language_pages, page_context
 from .site.pdf import find_browser, print_pdf
 from .site.strings import STRINGS
 from .site.view import SiteData, build_site_data, name_words
 from .translations import English, collect_messages, translation_status
+
+PARALLEL_PAGES = 1500
+"""From this many language pages on, pages and the search index are made in forked processes."""
+PAGE_PARTS = 6
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,8 @@ def render_site(
             "run `briefing translations`, translate the listed entries, or build without --strict",
         )
     data = build_site_data(articles, reference, english)
-    pages = render_pages(_environment(templates), data, options.base_url, options.pdf)
-    indexes = build_indexes(data, lexicon or Lexicon(reference.user_words()), search_aliases(reference))
+    lexicon = lexicon or Lexicon(reference.user_words())
+    pages, indexes = render_pages_and_search(_environment(templates), data, options, lexicon, search_aliases(reference))
     files = {
         **pages,
         **_machine_files(data, pages, options.base_url),
@@ -86,17 +92,47 @@ def render_site(
     return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, warnings)
 
 
-def render_pages(env: Environment, data: SiteData, base_url: str | None, pdf: bool = False) -> dict[str, str]:
-    """Every HTML page of the site: both language trees, the landing page and 404.html."""
-    pages: dict[str, str] = {}
+def render_pages_and_search(
+    env: Environment, data: SiteData, options: RenderOptions, lexicon: Lexicon, aliases: dict
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The HTML pages and the search index. On a large site the pages are rendered in parts and the index
+    built beside them, in forked processes (forking.py); the output is the same either way."""
     specs = language_pages(data)
     _check_collisions([s.path for s in specs])
-    for lang in LANGS:
-        for spec in specs:
-            context = {**page_context(spec, lang, data, base_url), "has_pdf": pdf}
-            pages[f"{lang}/{spec.path}"] = env.get_template(spec.template).render(**context)
-    bilingual = (("index.html", "landing.html", ""), ("404.html", "404.html", not_found_root(base_url)))
-    for name, template, root in bilingual:
+    jobs = [(lang, spec) for lang in LANGS for spec in specs]
+    if len(jobs) < PARALLEL_PAGES or not can_fork():
+        pages = render_pages(env, data, options.base_url, options.pdf, jobs)
+        return dict(sorted(pages.items())), build_indexes(data, lexicon, aliases)
+    parts = [jobs[i :: PAGE_PARTS] for i in range(PAGE_PARTS)]
+
+    def work(part: list | None) -> dict[str, str]:
+        if part is None:
+            return build_indexes(data, lexicon, aliases)
+        return render_pages(env, data, options.base_url, options.pdf, part, bilingual=part is parts[0])
+
+    *rendered, indexes = fork_map(work, [*parts, None])
+    pages = {path: html for part in rendered for path, html in part.items()}
+    return dict(sorted(pages.items())), indexes
+
+
+def render_pages(
+    env: Environment,
+    data: SiteData,
+    base_url: str | None,
+    pdf: bool = False,
+    jobs: list[tuple[str, PageSpec]] | None = None,
+    bilingual: bool = True,
+) -> dict[str, str]:
+    """The HTML pages of the site (all of both language trees unless `jobs` says which), the landing page
+    and 404.html."""
+    pages: dict[str, str] = {}
+    for lang, spec in jobs if jobs is not None else [(lang, spec) for lang in LANGS for spec in language_pages(data)]:
+        context = {**page_context(spec, lang, data, base_url), "has_pdf": pdf}
+        pages[f"{lang}/{spec.path}"] = env.get_template(spec.template).render(**context)
+    if not bilingual:
+        return pages
+    bilingual_pages = (("index.html", "landing.html", ""), ("404.html", "404.html", not_found_root(base_url)))
+    for name, template, root in bilingual_pages:
         context = {
             "zh": Words("zh", STRINGS["zh"]),
             "en": Words("en", STRINGS["en"]),
@@ -132,7 +168,7 @@ def _machine_files(data: SiteData, pages: dict[str, str], base_url: str | None) 
 
 
 def _check_collisions(paths: list[str]) -> None:
-    seen = [p for p in paths if paths.count(p) > 1]
+    seen = [p for p, n in Counter(paths).items() if n > 1]
     if seen:
         raise BriefingError(
             "content/", f"two pages would be written to {sorted(set(seen))}", "make the slugs or article ids unique"

@@ -9,12 +9,11 @@ and the compiled reference data are shared with them, not loaded again).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import multiprocessing
 import os
 import pickle
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import jieba
 
 from .errors import BriefingError
 from .extract import Knowledge, extract_article, infer_page_year, page_texts
+from .forking import fork_map
 from .ingest import ingest_seed
 from .model import Article
 
@@ -106,32 +106,10 @@ def extract_seeds(seeds: list[Path], knowledge: Knowledge, cache: ExtractionCach
         yield results[index]
 
 
-def worker_count(jobs: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return 1 if jobs < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods() else min(cores, 8)
-
-
-_knowledge: Knowledge | None = None
-"""The build's knowledge, inherited by forked workers."""
-
-
 def _extract_all(seeds: list[Path], knowledge: Knowledge) -> list[SeedResult]:
-    workers = worker_count(len(seeds))
-    if workers == 1:
+    if len(seeds) < PARALLEL_FROM:
         return [extract_seed(seed, knowledge) for seed in seeds]
-    global _knowledge
-    _knowledge = knowledge
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(_extract_in_worker, seeds, chunksize=max(1, len(seeds) // (workers * 8))))
-    finally:
-        _knowledge = None
-
-
-def _extract_in_worker(seed: Path) -> SeedResult:
-    assert _knowledge is not None, "workers are forked from a build that set the knowledge"
-    return extract_seed(seed, _knowledge)
+    return fork_map(functools.partial(extract_seed, knowledge=knowledge), seeds)
 
 
 def _version(reference_files: list[Path]) -> str:

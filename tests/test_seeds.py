@@ -1,4 +1,5 @@
-"""Extraction is cached by seed content and spread over processes (generator/seeds.py)."""
+"""Extraction is cached by seed content and spread over processes (generator/seeds.py); rendering is
+spread over processes too (render.py, forking.py) and writes the same site."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import pytest
 
 from generator import seeds as seeds_module
+from generator.forking import can_fork
 from generator.pipeline import extract
 from generator.report import Reporter
 
@@ -75,13 +77,27 @@ def test_an_unreadable_cache_entry_is_extracted_again(project, lexicon, monkeypa
     assert len(extracted) == 5
 
 
-@pytest.mark.skipif(seeds_module.worker_count(10**6) == 1, reason="needs fork and more than one core")
+@pytest.mark.skipif(not can_fork(), reason="needs fork and more than one core")
 def test_parallel_extraction_gives_the_same_articles(project, lexicon, monkeypatch):
     run_extract(project, lexicon)
     sequential = article_files(project)
     for folder in ("articles", ".extracted", ".cache"):
         shutil.rmtree(project.content / folder)
     monkeypatch.setattr(seeds_module, "PARALLEL_FROM", 2)
-    assert seeds_module.worker_count(5) > 1
     run_extract(project, lexicon)
     assert article_files(project) == sequential
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork and more than one core")
+def test_parallel_rendering_writes_the_same_site(project, lexicon, monkeypatch):
+    from generator import render as render_module
+    from generator.pipeline import render
+
+    run_extract(project, lexicon)
+    render(project, Reporter(stream=io.StringIO()), None, lexicon)
+    sequential = {p: p.read_bytes() for p in sorted(project.out.rglob("*")) if p.is_file()}
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 10)
+    render(project, Reporter(stream=io.StringIO()), None, lexicon)
+    parallel = {p: p.read_bytes() for p in sorted(project.out.rglob("*")) if p.is_file()}
+    assert parallel.keys() == sequential.keys() and len(parallel) > 400
+    assert [p for p in parallel if parallel[p] != sequential[p]] == []

@@ -1,0 +1,46 @@
+"""Work spread over the machine's cores by forked processes that inherit the build's memory.
+
+A forked worker starts with everything the build has already loaded (the jieba dictionary, compiled
+reference data, templates, the site's data), so nothing is loaded twice; only the items' results travel
+back. Where fork is unavailable, or one core is all there is, the work runs in the build process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+_job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""The function and items of the running fork_map, inherited by its workers."""
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and cores() > 1
+
+
+def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> list[Any]:
+    """[function(item) for item in items], computed in forked workers when that can help; in order."""
+    workers = min(workers or cores(), len(items), 8)
+    if workers <= 1 or not can_fork():
+        return [function(item) for item in items]
+    global _job
+    _job = (function, items)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(_run, range(len(items))))
+    finally:
+        _job = None
+
+
+def _run(index: int) -> Any:
+    assert _job is not None, "workers are forked from a fork_map that set the job"
+    function, items = _job
+    return function(items[index])
