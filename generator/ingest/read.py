@@ -16,6 +16,10 @@ _BOMS = (
 )
 
 
+MAX_SEED_BYTES = 4 * 1024 * 1024
+"""A newspaper page is 10-30 KB of text; a seed far larger is not a page (and would take hours to read)."""
+
+
 @dataclass(frozen=True)
 class SeedText:
     text: str
@@ -25,6 +29,13 @@ class SeedText:
 
 def read_seed(path: Path) -> SeedText:
     """Decode a seed. UTF-8 (with or without BOM) silently; other encodings with a warning."""
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise BriefingError(
+            str(path),
+            f"is {size / 2**20:.1f} MB; a seed is one newspaper page (at most {MAX_SEED_BYTES // 2**20} MB)",
+            "split it into one file per page, or remove it from the seeds folder",
+        )
     data = path.read_bytes()
     for bom, encoding in _BOMS:
         if data.startswith(bom):
