@@ -42,14 +42,21 @@ def read_seed(path: Path) -> SeedText:
             text = data.decode(encoding)
             note = "" if encoding == "utf-8-sig" else f"{path.name}: decoded as {encoding}; consider saving as UTF-8"
             return SeedText(_clean_newlines(text), encoding, note)
-    if b"\x00" in data[:4096]:
-        if _looks_like_utf16(data):
-            return _decode_other(path, data)
-        raise BriefingError(str(path), "is a binary file, not a text page", "remove it from the seeds folder")
-    try:
-        return SeedText(_clean_newlines(data.decode("utf-8")), "utf-8")
-    except UnicodeDecodeError:
+    if b"\x00" in data[:4096] and _looks_like_utf16(data):
         return _decode_other(path, data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\x00" in data[:4096]:
+            raise BriefingError(
+                str(path), "is a binary file, not a text page", "remove it from the seeds folder"
+            ) from None
+        return _decode_other(path, data)
+    share = _binary_share(text)
+    if share > 0.05:
+        raise BriefingError(str(path), "is a binary file, not a text page", "remove it from the seeds folder")
+    note = f"{path.name}: control characters removed (e.g. NUL, ESC)" if share else ""
+    return SeedText(_clean_newlines(text), "utf-8", note)
 
 
 def _looks_like_utf16(data: bytes) -> bool:
