@@ -531,7 +531,7 @@ def load_content(content_dir: Path, places: set[str], industries: set[str]) -> L
         try:
             fields = read_article_file(path)
         except BriefingError as error:
-            errors.append(f"{error.message}; the article is left out of the site")
+            errors.append(f"{error.message}; the file is left as it is and the article is skipped")
             continue
         fields = _known_slugs(path, fields, places, industries, warnings)
         articles.append(StoredArticle(path, fields))
@@ -545,14 +545,14 @@ def _known_slugs(path: Path, fields: dict, places: set[str], industries: set[str
     def keep(keys: tuple, slugs: list[str], what: str) -> list[str]:
         nonlocal node
         good = [s for s in slugs if s in known[what]]
-        for slug in (s for s in slugs if s not in known[what]):
+        for index, slug in ((i, s) for i, s in enumerate(slugs) if s not in known[what]):
             if node is None:
                 node = yaml.compose(_FRONT_MATTER.match(path.read_text("utf-8").lstrip("\ufeff")).group(1))
             near = difflib.get_close_matches(slug, sorted(known[what]), n=1)
             fix = f"did you mean '{near[0]}'?" if near else f"use a slug from content/reference/ ({what})"
             label = "district" if what != "industries" else "industry"
             warnings.append(
-                f"{path}:{_position(node, keys)}: unknown {label} {slug!r} in '{keys[-1]}'; "
+                f"{path}:{_position(node, (*keys, index))}: unknown {label} {slug!r} in '{keys[-1]}'; "
                 f"left out of the site ({fix})"
             )
         return good

@@ -33,6 +33,8 @@ class Reporter:
         self.stream.write(f"warning: {message}\n")
 
     def error(self, message: str) -> None:
+        if message in self.errors:  # one bad file seen by two stages of a build is one error
+            return
         self.errors.append(message)
         self.stream.write(f"error: {message}\n")
 
