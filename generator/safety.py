@@ -67,7 +67,7 @@ def _lock(path: Path, say: Callable[[str], None] | None) -> Iterator[None]:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(descriptor, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            holder = (os.pread(descriptor, 64, 0).decode("ascii", "replace").split() or ["unknown"])[0]
             (say or _stderr)(
                 f"waiting for another briefing run (pid {holder}) that is writing {path.parent}; "
                 f"it holds {path.name} until it ends"
