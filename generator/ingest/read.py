@@ -39,7 +39,16 @@ def read_seed(path: Path) -> SeedText:
     data = path.read_bytes()
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data.decode(encoding)
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise BriefingError(
+                    str(path),
+                    f"starts like {encoding} text (a byte-order mark) but byte {error.start} is not {encoding}",
+                    "save it again as UTF-8, or remove it from the seeds folder if it is not a text page",
+                ) from None
+            if _binary_share(text) > 0.05:
+                raise BriefingError(str(path), "is a binary file, not a text page", "remove it from the seeds folder")
             note = "" if encoding == "utf-8-sig" else f"{path.name}: decoded as {encoding}; consider saving as UTF-8"
             return SeedText(_clean_newlines(text), encoding, note)
     if b"\x00" in data[:4096] and _looks_like_utf16(data):
