@@ -534,8 +534,26 @@ def load_content(content_dir: Path, places: set[str], industries: set[str]) -> L
             errors.append(f"{error.message}; the file is left as it is and the article is skipped")
             continue
         fields = _known_slugs(path, fields, places, industries, warnings)
-        articles.append(StoredArticle(path, fields))
+        cleaned = _without_control_characters(fields)
+        if cleaned != fields:
+            warnings.append(f"{path}: control characters (e.g. from \\e or \\x07 escapes) removed from its text")
+        articles.append(StoredArticle(path, cleaned))
     return Loaded(articles, errors, warnings)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(value: Any) -> Any:
+    """Text without C0 control characters (YAML's "\\e" escapes let them into a file): they would make
+    the feeds invalid XML and are never meant as text."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [_without_control_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_control_characters(v) for k, v in value.items()}
+    return value
 
 
 def _known_slugs(path: Path, fields: dict, places: set[str], industries: set[str], warnings: list[str]) -> dict:

@@ -36,7 +36,7 @@ SEED = (
     "和<a href=\"javascript:alert('XSS-5')\">这里</a>。"
     "../../../etc/passwd 铜梁区新型储能产业产值超过100亿元。\x00\x08\n"
 )
-EDITOR_TITLE = "\"><svg onload=alert('XSS-7')>{{ 90001*7 }} ../../编辑标题 javascript:alert(8)"
+EDITOR_TITLE = "\"><svg onload=alert('XSS-7')>{{ 90001*7 }} ../../编辑标题\x07\x1b[0m javascript:alert(8)"
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,7 @@ def test_nothing_is_written_outside_the_output_and_content_folders(hostile_site)
 def test_the_hostile_text_reaches_the_site_as_text(hostile_site):
     _, paths, reporter, _ = hostile_site
     assert not reporter.errors, reporter.errors
+    assert any("control characters" in w and "removed" in w for w in reporter.warnings)
     pages = "".join(p.read_text("utf-8") for p in paths.out.rglob("*.html"))
     for shown in ("&lt;script&gt;alert(", "&lt;img src=x onerror=", "&lt;svg onload=", "&lt;iframe src=javascript:"):
         assert shown in pages
