@@ -8,14 +8,18 @@ generically by its type, so files added later (the search index) are checked too
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
 import re
 import shutil
+import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -201,3 +205,41 @@ def test_a_title_or_id_with_dots_cannot_escape_the_output_folder(tmp_path, lexic
     assert any("001-04.md:2:1: id '../../../escaped' is not a plain id" in e for e in reporter.errors)
     assert not any("escaped" in str(p) for p in tmp_path.rglob("*") if "content" not in p.parts)
     assert (paths.out / "zh/articles/001-05/index.html").exists()
+
+
+def test_no_hostile_script_runs_in_a_browser(hostile_site, browser):
+    """Every page of the hostile site, and its search for the hostile words, in Chromium: no dialog
+    opens, no image from the content loads (the onerror hooks), nothing leaves localhost."""
+    _, paths, _, _ = hostile_site
+    handler = functools.partial(_Quiet, directory=str(paths.out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context()
+    page = context.new_page()
+    fired: list[str] = []
+    page.on("dialog", lambda d: (fired.append(f"{page.url}: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: fired.append(r.url) if urlsplit(r.url).path.endswith("/x") else None)
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1)"), lambda r: _outside(r, fired))
+    try:
+        urls = [root + str(p.relative_to(paths.out)) for p in sorted(paths.out.rglob("*.html"))]
+        urls += [root + f"{lang}/search/index.html?q={q}" for lang in ("zh", "en") for q in ("XSS", "onerror", "svg")]
+        for url in urls:
+            page.goto(url, wait_until="networkidle" if "?q=" in url else "load")
+        assert len(urls) > 50
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert fired == []
+
+
+def _outside(route, fired: list[str]) -> None:
+    if not route.request.url.startswith("https://example.org/b/"):  # 404.html links the published site
+        fired.append(route.request.url)
+    route.abort()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
