@@ -527,18 +527,50 @@ def load_content(content_dir: Path, places: set[str], industries: set[str]) -> L
     reference data does not know are reported (file:line:col, with the nearest known slug) and left out."""
     folder = content_dir / ARTICLES_DIR
     articles, errors, warnings = [], [], []
+    readable: list[tuple[Path, dict]] = []
     for path in sorted(folder.glob("*.md")) if folder.exists() else []:
         try:
-            fields = read_article_file(path)
+            readable.append((path, read_article_file(path)))
         except BriefingError as error:
             errors.append(f"{error.message}; the file is left as it is and the article is skipped")
-            continue
+    figure_owners = _figure_owners(readable)
+    for path, fields in readable:
         fields = _known_slugs(path, fields, places, industries, warnings)
+        fields = _unique_figures(path, fields, figure_owners, warnings)
         cleaned = _without_control_characters(fields)
         if cleaned != fields:
             warnings.append(f"{path}: control characters (e.g. from \\e or \\x07 escapes) removed from its text")
         articles.append(StoredArticle(path, cleaned))
     return Loaded(articles, errors, warnings)
+
+
+def _figure_owners(readable: list[tuple[Path, dict]]) -> dict[str, Path]:
+    """Figure id -> the file it belongs to: the article whose id it carries (001-06-01 is 001-06's),
+    else the first file that uses it."""
+    owners: dict[str, Path] = {}
+    for path, fields in readable:
+        for figure in fields.get("figures") or []:
+            if re.fullmatch(rf"{re.escape(path.stem)}-\d+", figure["id"]):
+                owners.setdefault(figure["id"], path)
+    for path, fields in readable:
+        for figure in fields.get("figures") or []:
+            owners.setdefault(figure["id"], path)
+    return owners
+
+
+def _unique_figures(path: Path, fields: dict, owners: dict[str, Path], warnings: list[str]) -> dict:
+    """A figure id that belongs to another file (a copied article) is left out here, with a warning."""
+    kept = []
+    for figure in fields.get("figures") or []:
+        owner = owners[figure["id"]]
+        if owner == path:
+            kept.append(figure)
+        else:
+            warnings.append(
+                f"{path}: figure id {figure['id']} is already used in {owner.name}; the figure is left out here "
+                "(give it an id of its own, e.g. <article id>-NN)"
+            )
+    return {**fields, "figures": kept} if "figures" in fields else fields
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -90,6 +90,8 @@ def bad(tmp_path_factory):
     text = re.sub(r"^districts:.*$", "districts:\n- atlantis\n- tongliangg\n- tongliang", text, count=1, flags=re.M)
     text = re.sub(r"^industries:.*$", "industries:\n- perpetual-motion", text, count=1, flags=re.M)
     (articles / "001-05.md").write_text(text, "utf-8")
+    copy = (articles / "001-06.md").read_text("utf-8").replace("id: 001-06", "id: 001-06-copy", 1)
+    (articles / "001-06-copy.md").write_text(copy, "utf-8")  # an editor copies an article file
     broken = {name: (articles / name).read_bytes() for name in ("001-04.md", "001-02.md", "001-03.md")}
     second = _briefing(paths, "build")
     return paths, first, second, broken
@@ -234,3 +236,14 @@ def test_unknown_district_and_industry(bad):
     assert page.exists()  # the article is still built, without the unknown slugs
     records = {a["id"]: a for a in json.loads((paths.out / "data/articles.json").read_text("utf-8"))}
     assert "atlantis" not in records["001-05"]["districts"] and "tongliang" in records["001-05"]["districts"]
+
+
+def test_a_copied_article_file_does_not_duplicate_figures(bad):
+    paths, _, second, _ = bad
+    messages = _messages(second, "001-06-copy.md")
+    assert any("kept because it was edited" in m for m in messages)
+    assert any("figure id 001-06-01 is already used in 001-06.md; the figure is left out here" in m for m in messages)
+    figures = json.loads((paths.out / "data/figures.json").read_text("utf-8"))
+    ids = [f["id"] for f in figures]
+    assert len(ids) == len(set(ids)) and "001-06-01" in ids
+    assert (paths.out / "zh/articles/001-06-copy/index.html").exists()
