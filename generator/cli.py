@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from .check import check_site
@@ -23,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     reporter = Reporter()
     paths = Paths(args.seeds, args.content, args.out, args.templates)
     try:
-        return args.run(paths, reporter, args)
+        status = args.run(paths, reporter, args)
     except (BriefingError, BuildFailed) as error:
         if isinstance(error, BriefingError):
             reporter.error(error.message)
@@ -32,6 +34,26 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except KeyboardInterrupt:
+        print(f"{args.command} interrupted; the previous site and content/ are unchanged", file=sys.stderr)
+        return 130
+    except OSError as error:
+        reporter.error(f"{error.filename or ''}: {error.strerror or error}".lstrip(": "))
+        print(f"{args.command} failed: check that the folder exists and is writable", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - a bug: one clear line, the traceback only on request
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        reporter.error(
+            f"internal error {type(error).__name__}: {error} (at {Path(frame.filename).name}:{frame.lineno}); "
+            "please report it with the input that caused it; BRIEFING_DEBUG=1 shows the traceback"
+        )
+        return 2
+    if reporter.errors and status == 0:
+        print(f"{args.command}: {len(reporter.errors)} file(s) skipped, see the errors above", file=sys.stderr)
+        return 1
+    return status
 
 
 def _options(args: argparse.Namespace) -> RenderOptions:

@@ -1,7 +1,12 @@
 """The whole build, as a table of contents: ingest -> extract -> content -> render.
 
-Everything is gathered before anything is written, so a bad seed or a malformed content file
-stops the run with nothing half-written.
+A bad file (a seed that is binary or too large, an article file with malformed front matter, two
+seeds whose articles would get the same ids) is reported as an error naming the file, skipped and
+left as it is; everything else is built. The run then exits non-zero. Problems that concern the
+whole run (invalid reference data, a missing folder) stop it before anything is written.
+
+Every run holds the locks of content/ and of the output folder (safety.py), finishes or discards
+what a killed run left (a content journal, a half-swapped site), and writes content/ all at once.
 """
 
 from __future__ import annotations
@@ -10,7 +15,14 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import MergeResult, known_anchors, load_articles, merge_articles
+from .content import (
+    MergeResult,
+    known_anchors,
+    load_articles,
+    load_content,
+    merge_articles,
+    recover_journal,
+)
 from .errors import BriefingError
 from .extract import Knowledge
 from .ingest import seed_key
@@ -19,6 +31,7 @@ from .model import Article
 from .reference import load_reference
 from .render import RenderOptions, RenderResult, render_site
 from .report import Reporter
+from .safety import content_lock, locked, recover_site, site_lock
 from .seeds import ExtractionCache, extract_seeds
 from .site.view import name_words
 from .translations import TranslationStatus, collect_messages, load_english, translation_status, update_catalogs
@@ -33,17 +46,21 @@ class Paths:
 
 
 class BuildFailed(Exception):
-    """One or more errors were reported; nothing was written."""
+    """The run cannot go on (reported errors); nothing was written."""
 
 
 def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> MergeResult:
     """Seeds -> content/: ingest and extract every seed, then merge with the editors' files."""
-    reference = load_reference(paths.content)  # validated before anything is read or written
-    knowledge = Knowledge.build(reference, lexicon or Lexicon(reference.user_words()))
-    articles = extract_articles(paths, reporter, knowledge)
-    result = merge_articles(paths.content, articles)
+    with locked(content_lock(paths.content), say=reporter.note):
+        _recover_content(paths, reporter)
+        reference = load_reference(paths.content)  # validated before anything is read or written
+        knowledge = Knowledge.build(reference, lexicon or Lexicon(reference.user_words()))
+        articles, unread = read_seeds(paths, reporter, knowledge)
+        result = merge_articles(paths.content, articles, frozenset(unread))
     for warning in result.warnings:
         reporter.warn(warning)
+    for error in result.errors:
+        reporter.error(error)
     return result
 
 
@@ -51,10 +68,17 @@ def render(
     paths: Paths, reporter: Reporter, options: RenderOptions | None = None, lexicon: Lexicon | None = None
 ) -> RenderResult:
     """content/ -> site/ (English from content/translations/en.po; jieba for the search index)."""
-    reference = load_reference(paths.content)
-    english = load_english(paths.content)
-    articles = load_articles(paths.content)
-    result = render_site(articles, reference, paths.templates, paths.out, english, options, lexicon)
+    with locked(content_lock(paths.content), site_lock(paths.out), say=reporter.note):
+        _recover_content(paths, reporter)
+        recover_site(paths.out)
+        reference = load_reference(paths.content)
+        english = load_english(paths.content)
+        loaded = load_content(paths.content, {p.slug for p in reference.places}, {i.slug for i in reference.industries})
+        for warning in loaded.warnings:
+            reporter.warn(warning)
+        for error in loaded.errors:
+            reporter.error(error)
+        result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon)
     for warning in result.warnings:
         reporter.warn(warning)
     return result
@@ -63,34 +87,53 @@ def render(
 def build(
     paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None, options: RenderOptions | None = None
 ) -> tuple[MergeResult, RenderResult]:
-    reference = load_reference(paths.content)
-    lexicon = lexicon or Lexicon(reference.user_words())
-    merged = extract(paths, reporter, lexicon)
-    return merged, render(paths, reporter, options, lexicon)
+    with locked(content_lock(paths.content), site_lock(paths.out), say=reporter.note):
+        lexicon = lexicon or Lexicon(load_reference(paths.content).user_words())  # one jieba for both stages
+        merged = extract(paths, reporter, lexicon)
+        return merged, render(paths, reporter, options, lexicon)
+
+
+def _recover_content(paths: Paths, reporter: Reporter) -> None:
+    for root in (paths.content, paths.content / "translations"):
+        if recover_journal(root):
+            reporter.note(f"{root}: finished writing the files of a run that was interrupted")
 
 
 def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> list[Article]:
+    """Every article of every readable seed (the others are reported)."""
+    return read_seeds(paths, reporter, knowledge)[0]
+
+
+def read_seeds(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> tuple[list[Article], list[str]]:
+    """Every article of every readable seed, and the seeds that could not be read (reported)."""
     seeds = list_seeds(paths.seeds)
     anchors = known_anchors(paths.content)
-    reference_files = sorted((paths.content / "reference").glob("*.yaml"))
-    cache = ExtractionCache(paths.content / ".cache" / "extract", reference_files)
+    cache = ExtractionCache(paths.content / ".cache" / "extract", sorted((paths.content / "reference").glob("*.yaml")))
     articles: list[Article] = []
-    errors: list[str] = []
+    owners: dict[str, str] = {}
+    unread: list[str] = []
     for done, result in enumerate(extract_seeds(seeds, knowledge, cache), 1):
         reporter.progress(done, len(seeds), result.name)
         if result.error:
-            errors.append(result.error)
+            reporter.error(f"{result.error}; the seed is skipped")
+            unread.append(result.name)
             continue
         for warning in result.warnings:
             reporter.warn(warning)
-        articles.extend(assign_ids(list(result.drafts), anchors, seed_key(result.name)))
-    errors.extend(_id_collisions(articles))
-    if errors:
-        for message in errors:
-            reporter.error(message)
-        raise BuildFailed(f"{len(errors)} error(s); nothing was written")
+        found = assign_ids(list(result.drafts), anchors, seed_key(result.name))
+        clash = next((a for a in found if a.id in owners), None)
+        if clash is not None:
+            reporter.error(
+                f"{paths.seeds / result.name}: its article id {clash.id} is already produced by {owners[clash.id]}: "
+                "seed keys (the file name up to the first '_') must be unique; rename one of the files. "
+                "The seed is skipped"
+            )
+            unread.append(result.name)
+            continue
+        owners.update((a.id, result.name) for a in found)
+        articles.extend(found)
     cache.prune()
-    return articles
+    return articles, unread
 
 
 def list_seeds(folder: Path) -> list[Path]:
@@ -115,22 +158,11 @@ def assign_ids(drafts: list[Article], anchors: dict[tuple[str, str], str], key: 
     return [dataclasses.replace(d, id=i) for d, i in zip(drafts, ids, strict=True)]
 
 
-def _id_collisions(articles: list[Article]) -> list[str]:
-    seen: dict[str, Article] = {}
-    errors = []
-    for article in articles:
-        other = seen.setdefault(article.id, article)
-        if other is not article:
-            errors.append(
-                f"article id {article.id} is produced by both {other.source.file} and {article.source.file}: "
-                "seed keys (the file name up to the first '_') must be unique; rename one of the files"
-            )
-    return errors
-
-
 def update_translations(paths: Paths) -> tuple[TranslationStatus, int]:
     """content/ -> content/translations/: rewrite the template, merge it into en.po, report what is missing."""
-    reference = load_reference(paths.content)
-    messages = collect_messages(load_articles(paths.content), *name_words(reference))
-    written = update_catalogs(paths.content, messages)
+    with locked(content_lock(paths.content)):
+        recover_journal(paths.content / "translations")
+        reference = load_reference(paths.content)
+        messages = collect_messages(load_articles(paths.content), *name_words(reference))
+        written = update_catalogs(paths.content, messages)
     return translation_status(messages, load_english(paths.content)), written

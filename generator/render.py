@@ -23,6 +23,7 @@ from .errors import BriefingError
 from .forking import can_fork, fork_map
 from .lexicon import Lexicon
 from .reference import Reference
+from .safety import swap_in
 from .search import build_indexes, search_aliases
 from .site import feeds
 from .site.lang import LANGS, Links, Words
@@ -212,10 +213,5 @@ def _write_site(out: Path, files: dict[str, str], static: Path, finish: Callable
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Replace the old site by the new one with two renames; the old one is removed afterwards."""
-    old = out.with_name(f".{out.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace the old site by the new one in one step (see safety.swap_in)."""
+    swap_in(staging, out)

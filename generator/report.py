@@ -14,6 +14,7 @@ class Reporter:
 
     stream: TextIO = sys.stderr
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -32,12 +33,21 @@ class Reporter:
         self.stream.write(f"warning: {message}\n")
 
     def error(self, message: str) -> None:
+        if message in self.errors:  # one bad file seen by two stages of a build is one error
+            return
+        self.errors.append(message)
         self.stream.write(f"error: {message}\n")
+
+    def note(self, message: str) -> None:
+        """Something the user should see that is neither a warning nor an error (e.g. waiting for a lock)."""
+        self.stream.write(f"{message}\n")
+        self.stream.flush()
 
     def summary(self, action: str, **counts: int) -> str:
         parts = ", ".join(f"{value} {name}" for name, value in counts.items())
         seconds = time.monotonic() - self.started
         warnings = len(self.warnings)
-        line = f"{action}: {parts}, {warnings} warning{'s' if warnings != 1 else ''} in {seconds:.1f} s"
+        errors = f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}, " if self.errors else ""
+        line = f"{action}: {parts}, {errors}{warnings} warning{'s' if warnings != 1 else ''} in {seconds:.1f} s"
         print(line)
         return line

@@ -47,12 +47,13 @@ def test_extract_then_render(project):
     assert result.returncode == 0 and re.match(r"rendered: \d+ pages, 20 articles", result.stdout)
 
 
-def test_errors_name_the_file_and_exit_non_zero(project):
+def test_errors_name_the_file_and_exit_non_zero_and_the_rest_is_built(project):
     (project.seeds / "901_scan.txt").write_bytes(bytes(range(256)) * 4)
     result = run(project, "build")
     assert result.returncode == 1
-    assert "901_scan.txt" in result.stderr and "binary" in result.stderr
-    assert not project.out.exists() and not (project.content / "articles").exists()
+    assert "901_scan.txt" in result.stderr and "binary" in result.stderr and "Traceback" not in result.stderr
+    assert re.match(r"built: \d+ pages, 20 articles, .*, 1 error, 0 warnings in ", result.stdout)
+    assert (project.out / "zh/articles/001-04/index.html").exists()
 
 
 def test_empty_seed_is_a_warning_not_an_error(project):
@@ -66,6 +67,8 @@ def test_empty_seed_is_a_warning_not_an_error(project):
 def test_failed_build_leaves_the_previous_site_in_place(project):
     assert run(project, "build").returncode == 0
     before = (project.out / "index.html").read_bytes()
-    (project.seeds / "903_bin.txt").write_bytes(b"\x00" * 10 + bytes(range(256)))
-    assert run(project, "build").returncode == 1
+    reference = project.content / "reference" / "districts.yaml"
+    reference.write_text(reference.read_text("utf-8") + "\n- slug: [broken\n", "utf-8")
+    result = run(project, "build")
+    assert result.returncode == 1 and "districts.yaml" in result.stderr and "Traceback" not in result.stderr
     assert (project.out / "index.html").read_bytes() == before

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from generator.content import article_path, read_article_file
-from generator.pipeline import BuildFailed, extract
+from generator.pipeline import extract
 from generator.report import Reporter
 
 
@@ -106,33 +108,29 @@ def test_ids_stay_stable_when_an_article_is_added_before_others(project, lexicon
     assert read_article_file(article_path(project.content, "004-05"))["anchor"] == before
 
 
-def test_malformed_front_matter_is_reported_with_file_line_and_nothing_written(project, lexicon):
+def test_malformed_front_matter_is_reported_with_file_line_col_and_the_rest_is_merged(project, lexicon):
     extract(project, Reporter(), lexicon)
     path = first_brief(project)
     path.write_text(path.read_text("utf-8").replace("kind: brief", "kind: [brief", 1), "utf-8")
-    other = article_path(project.content, "000-01")
-    other_before = other.read_bytes()
+    broken = path.read_bytes()
     seed = project.seeds / "000_6c2b654cce873b63.txt"
     seed.write_text(seed.read_text("utf-8").replace("399.9亿元", "400亿元"), "utf-8")
-    try:
-        extract(project, Reporter(), lexicon)
-    except Exception as error:  # noqa: BLE001 - the message is what is tested
-        message = str(error)
-    else:
-        raise AssertionError("a malformed file must stop extraction")
-    assert "001-04.md:" in message and "malformed YAML" in message
-    assert other.read_bytes() == other_before
+    reporter = Reporter()
+    result = extract(project, reporter, lexicon)
+    assert len(reporter.errors) == 1
+    assert re.search(r"001-04\.md:4:\d+: malformed YAML front matter: .*\(fix the YAML syntax", reporter.errors[0])
+    assert path.read_bytes() == broken  # the editor's file is left exactly as it is
+    assert "001-04" not in {a.path.stem for a in result.articles}
+    other = read_article_file(article_path(project.content, "000-01"))
+    assert "400亿元" in other["body"]  # everything else follows the source
 
 
-def test_undecodable_seed_stops_the_run_before_anything_is_written(project, lexicon):
+def test_undecodable_seed_is_skipped_and_the_others_are_extracted(project, lexicon):
     (project.seeds / "900_bad.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe\x00" * 100)
-    try:
-        extract(project, Reporter(), lexicon)
-    except BuildFailed:
-        pass
-    else:
-        raise AssertionError("a binary seed must stop the run")
-    assert not (project.content / "articles").exists()
+    reporter = Reporter()
+    result = extract(project, reporter, lexicon)
+    assert len(reporter.errors) == 1 and "900_bad.txt" in reporter.errors[0]
+    assert len(result.articles) == 20
 
 
 def test_invalid_reference_data_is_reported_entry_by_entry(project, lexicon):

@@ -79,7 +79,9 @@ class FigureFinder:
         multiplier_names = sorted(self.multipliers, key=len, reverse=True)
         self.pattern = re.compile(
             r"(?P<before>超过|不少于|突破|超|逾|(?<![最附将])近|(?<![签合预节制公条邀相大])约)?"
-            r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
+            # (?<!\d): a match never starts inside a run of digits (the leftmost match already
+            # covers it), which keeps a long digit run linear instead of quadratic.
+            r"(?<!\d)(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
             rf"(?P<multiplier>{'|'.join(map(re.escape, multiplier_names)) or '(?!)'})?"
             r"(?P<inner>余|多)?"
             rf"(?P<unit>{'|'.join(map(re.escape, unit_names)) or '(?!)'})"

@@ -34,11 +34,28 @@ def split_sentences(paragraphs: list[tuple[str, tuple[str, ...]]]) -> list[Sente
         opening = _PARAGRAPH_YEAR.match(text)
         year = int(opening.group(1)) if opening else None
         for match in _SENTENCE.finditer(text):
-            piece = match.group().strip()
-            if piece:
+            for piece in _bounded(match.group().strip()):
                 spans = tuple(b for b in bold if b in piece)
                 sentences.append(Sentence(piece, index, spans, year))
     return sentences
+
+
+MAX_SENTENCE_CHARS = 600
+"""Longer "sentences" (a page pasted without full stops) are cut at clause marks: figure extraction
+looks around each number in its sentence, which would be quadratic. Printed sentences are shorter."""
+_CLAUSE_END = re.compile(r"[，、,\s]")
+
+
+def _bounded(piece: str) -> list[str]:
+    """The sentence, or pieces of at most MAX_SENTENCE_CHARS ending after a comma where there is one."""
+    pieces = []
+    while len(piece) > MAX_SENTENCE_CHARS:
+        cut = max((m.end() for m in _CLAUSE_END.finditer(piece, 0, MAX_SENTENCE_CHARS)), default=0)
+        cut = cut if cut > MAX_SENTENCE_CHARS // 2 else MAX_SENTENCE_CHARS
+        pieces.append(piece[:cut].strip())
+        piece = piece[cut:]
+    pieces.append(piece.strip())
+    return [p for p in pieces if p]
 
 
 def infer_page_year(texts: list[str]) -> int | None:

@@ -14,12 +14,15 @@ _DATELINE = re.compile(r"^本报讯\s*[（(][^）)]*[）)]|^本报讯")
 DAMPING = 0.85
 ITERATIONS = 30
 MAX_SUMMARY_CHARS = 220
+MAX_CANDIDATES = 200
+"""TextRank is quadratic in sentences: an article longer than any printed one (a page pasted as one
+line) is summarised from its first MAX_CANDIDATES sentences. The longest seed article has under 100."""
 
 
 def summarise(sentences: list[Sentence], lexicon: Lexicon, title: str = "") -> str:
     """Two or three whole sentences that cover the lead fact, in their original order."""
     full = _full_sentences(sentences)
-    candidates = [s for s in full if 16 <= len(s.text) <= 160] or full[:1]
+    candidates = ([s for s in full if 16 <= len(s.text) <= 160] or full[:1])[:MAX_CANDIDATES]
     if not candidates:
         return ""
     words = [set(_content_words(s.text, lexicon)) for s in candidates]

@@ -12,6 +12,7 @@ from ..model import ArticleSource
 from .lines import read_units
 from .normalise import normalise_text
 from .read import SeedText, read_seed
+from .script import TRADITIONAL_SHARE, to_simplified, traditional_share
 from .segment import segment_page
 
 __all__ = ["ingest_seed", "ingest_text", "seed_key", "read_seed", "SeedText"]
@@ -22,10 +23,17 @@ def ingest_seed(path: Path, lexicon: Lexicon) -> tuple[list[ArticleSource], list
     seed = read_seed(path)
     warnings = [seed.warning] if seed.warning else []
     if not seed.text.strip():
-        return [], [f"{path.name}: empty seed, skipped"]
-    articles = ingest_text(seed.text, path.name, lexicon)
+        return [], [*warnings, f"{path.name}: empty seed, skipped"]
+    text = seed.text
+    share = traditional_share(text)
+    if share >= TRADITIONAL_SHARE:
+        text = to_simplified(text)
+        warnings.append(
+            f"{path.name}: written in Traditional Chinese ({share:.0%} of its characters); converted to Simplified"
+        )
+    articles = ingest_text(text, path.name, lexicon)
     if not articles:
-        warnings.append(f"{path.name}: no article found")
+        warnings.append(f"{path.name}: no article found (no headline, byline or paragraph of text); nothing extracted")
     return articles, warnings
 
 

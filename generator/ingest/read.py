@@ -16,6 +16,10 @@ _BOMS = (
 )
 
 
+MAX_SEED_BYTES = 4 * 1024 * 1024
+"""A newspaper page is 10-30 KB of text; a seed far larger is not a page (and would take hours to read)."""
+
+
 @dataclass(frozen=True)
 class SeedText:
     text: str
@@ -25,20 +29,43 @@ class SeedText:
 
 def read_seed(path: Path) -> SeedText:
     """Decode a seed. UTF-8 (with or without BOM) silently; other encodings with a warning."""
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise BriefingError(
+            str(path),
+            f"is {size / 2**20:.1f} MB; a seed is one newspaper page (at most {MAX_SEED_BYTES // 2**20} MB)",
+            "split it into one file per page, or remove it from the seeds folder",
+        )
     data = path.read_bytes()
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data.decode(encoding)
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise BriefingError(
+                    str(path),
+                    f"starts like {encoding} text (a byte-order mark) but byte {error.start} is not {encoding}",
+                    "save it again as UTF-8, or remove it from the seeds folder if it is not a text page",
+                ) from None
+            if _binary_share(text) > 0.05:
+                raise BriefingError(str(path), "is a binary file, not a text page", "remove it from the seeds folder")
             note = "" if encoding == "utf-8-sig" else f"{path.name}: decoded as {encoding}; consider saving as UTF-8"
             return SeedText(_clean_newlines(text), encoding, note)
-    if b"\x00" in data[:4096]:
-        if _looks_like_utf16(data):
-            return _decode_other(path, data)
-        raise BriefingError(str(path), "is a binary file, not a text page", "remove it from the seeds folder")
-    try:
-        return SeedText(_clean_newlines(data.decode("utf-8")), "utf-8")
-    except UnicodeDecodeError:
+    if b"\x00" in data[:4096] and _looks_like_utf16(data):
         return _decode_other(path, data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\x00" in data[:4096]:
+            raise BriefingError(
+                str(path), "is a binary file, not a text page", "remove it from the seeds folder"
+            ) from None
+        return _decode_other(path, data)
+    share = _binary_share(text)
+    if share > 0.05:
+        raise BriefingError(str(path), "is a binary file, not a text page", "remove it from the seeds folder")
+    note = f"{path.name}: control characters removed (e.g. NUL, ESC)" if share else ""
+    return SeedText(_clean_newlines(text), "utf-8", note)
 
 
 def _looks_like_utf16(data: bytes) -> bool:
