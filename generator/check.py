@@ -132,7 +132,12 @@ def pair_problems(pages: dict[str, PageFacts]) -> list[str]:
 
 
 def sitemap_problems(site: Path, pages: dict[str, PageFacts]) -> list[str]:
-    """sitemap.xml lists every page but 404.html, and nothing else."""
+    """sitemap.xml lists every page but 404.html, and nothing else. A site built without --base-url has
+    none (a sitemap needs absolute URLs); then robots.txt must not name one either."""
+    if not (site / "sitemap.xml").exists():
+        robots = site / "robots.txt"
+        named = robots.exists() and "Sitemap:" in robots.read_text("utf-8")
+        return ["robots.txt names a sitemap, but sitemap.xml is missing"] if named else []
     try:
         root = ElementTree.parse(site / "sitemap.xml").getroot()
     except (OSError, ElementTree.ParseError) as error:

@@ -79,8 +79,6 @@ def render(
         for error in loaded.errors:
             reporter.error(error)
         result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon)
-    for warning in result.warnings:
-        reporter.warn(warning)
     return result
 
 

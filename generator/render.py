@@ -55,7 +55,8 @@ class RenderResult:
     figures: int
     english_missing: int = 0
     """Strings without current English (missing or stale)."""
-    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the user should know about this render that is not a problem (no sitemap without --base-url)."""
 
 
 def render_site(
@@ -89,8 +90,8 @@ def render_site(
     finish = _print_briefings if options.pdf else None
     _write_site(out, files, templates / "static", finish)
     html_pages = sum(1 for p in pages if p.endswith(".html"))
-    warnings = () if options.base_url else (feeds.NO_SITEMAP_WARNING,)
-    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, warnings)
+    notes = () if options.base_url else (feeds.NO_SITEMAP_NOTE,)
+    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, notes)
 
 
 def render_pages_and_search(

@@ -82,6 +82,7 @@ def _lock(path: Path, say: Callable[[str], None] | None) -> Iterator[None]:
         finally:
             with _guard:
                 del _held[path]
+            os.ftruncate(descriptor, 0)  # no pid left behind: two runs leave the same bytes
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)

@@ -88,9 +88,15 @@ def horizontal_overflow(page: Page, width: int = MOBILE_WIDTH) -> list[str]:
     if scroll <= width:
         return []
     culprits = page.evaluate(
-        """(width) => Array.from(document.querySelectorAll('body *'))
-             .filter(e => e.getBoundingClientRect().right > width + 0.5)
-             .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+        """(width) => {
+             // what sits in a box that scrolls sideways on its own (the tile map on a phone) is not a culprit
+             const scrolls = (e) => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                 if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true; } return false; };
+             return Array.from(document.querySelectorAll('body *'))
+               .filter(e => e.getBoundingClientRect().right > width + 0.5 && !scrolls(e))
+               .slice(0, 5)
+               .map(e => e.tagName.toLowerCase() + (e.getAttribute('class') ? '.' + e.getAttribute('class') : ''));
+           }""",
         width,
     )
     return [f"scrollWidth {scroll} > {width}; too wide: {', '.join(map(str, culprits))}"]

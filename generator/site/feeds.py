@@ -22,8 +22,8 @@ from .view import FALLBACK_YEAR, ArticleView, SiteData
 
 FEED_ID = "tag:chongqing-briefing.github.io,2024:"
 HREFLANG = {"zh": "zh-Hans", "en": "en"}
-NO_SITEMAP_WARNING = (
-    "no --base-url: sitemap.xml needs absolute URLs and was not written; feeds link relative to "
+NO_SITEMAP_NOTE = (
+    "note: no --base-url: sitemap.xml needs absolute URLs and was not written; feeds link relative to "
     "themselves (pass --base-url https://user.github.io/repo/ when publishing)"
 )
 
