@@ -32,6 +32,7 @@ import yaml
 from .errors import BriefingError
 from .model import Article
 from .safety import crash_point
+from .yamlfiles import DUMPER, LOADER
 
 ARTICLES_DIR = "articles"
 EXTRACTED_DIR = ".extracted"
@@ -82,6 +83,7 @@ _LIST_FIELDS = (
 _FIGURE_TEXT = ("raw", "unit", "quote")
 _FIGURE_OPTIONAL_TEXT = ("qualifier", "metric", "metric_en", "subject")
 JOURNAL_DIR = ".journal"
+
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,8 @@ def read_article_file(path: Path) -> dict[str, Any]:
             "the file must start with a line '---', then 'key: value' lines, then a line '---' before the body",
         )
     try:
-        node = yaml.compose(match.group(1), Loader=yaml.SafeLoader)
-        fields = yaml.safe_load(match.group(1)) or {}
+        node = yaml.compose(match.group(1), Loader=LOADER)
+        fields = yaml.load(match.group(1), Loader=LOADER) or {}
     except yaml.YAMLError as error:
         raise BriefingError(
             _yaml_where(path, error, offset=1),
@@ -266,7 +268,7 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 
 def render_article_file(fields: dict[str, Any]) -> str:
     front = {k: v for k, v in fields.items() if k != "body"}
-    dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = yaml.dump(front, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{dumped}---\n\n{fields.get('body', '')}"
 
 
@@ -597,7 +599,7 @@ def _known_slugs(path: Path, fields: dict, places: set[str], industries: set[str
         good = [s for s in slugs if s in known[what]]
         for index, slug in ((i, s) for i, s in enumerate(slugs) if s not in known[what]):
             if node is None:
-                node = yaml.compose(_FRONT_MATTER.match(path.read_text("utf-8").lstrip("\ufeff")).group(1))
+                node = yaml.compose(_FRONT_MATTER.match(path.read_text("utf-8").lstrip("\ufeff")).group(1), LOADER)
             near = difflib.get_close_matches(slug, sorted(known[what]), n=1)
             fix = f"did you mean '{near[0]}'?" if near else f"use a slug from content/reference/ ({what})"
             label = "district" if what != "industries" else "industry"
@@ -639,7 +641,7 @@ def _read_conflicts(content_dir: Path) -> list[dict]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
     except yaml.YAMLError as error:
         raise BriefingError(
             _yaml_where(path, error),
@@ -649,4 +651,4 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _dump_yaml(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=1000)

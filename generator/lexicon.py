@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable
 
 import jieba
-import jieba.posseg
 from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
 
 jieba.setLogLevel(logging.WARNING)
@@ -20,7 +19,7 @@ class Lexicon:
         self._tokenizer.initialize()
         self._idf: dict[str, float] | None = None
         self._median_idf = 0.0
-        self._tagger: jieba.posseg.POSTokenizer | None = None
+        self._tagger = None  # jieba.posseg, imported on first use: it loads a large table
         for word in user_words:
             self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000), tag="n")
 
@@ -36,6 +35,8 @@ class Lexicon:
     def tag(self, text: str) -> list[tuple[str, str]]:
         """Words with their part-of-speech flags (n noun, v verb, …)."""
         if self._tagger is None:
+            import jieba.posseg
+
             self._tagger = jieba.posseg.POSTokenizer(self._tokenizer)
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=False)]
 

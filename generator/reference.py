@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import BriefingError
+from .yamlfiles import LOADER
 
 REFERENCE_DIR = "reference"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -146,8 +147,8 @@ def load_reference(content_dir: Path) -> Reference:
 def _load_records(path: Path, record_type: type, problems: list[str]) -> list[Any]:
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=LOADER)
+        data = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

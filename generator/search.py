@@ -61,7 +61,10 @@ CHINESE_STOP_WORDS = frozenset("的 了 在 和 与 是 为 等 及 也 将 并 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9]+(?:\.[0-9]+)?%?|[a-z]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
-_MULTIPLIED = re.compile(r"([0-9]+(?:\.[0-9]+)?)(万亿|亿|万)")
+_MULTIPLIED = re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)(万亿|亿|万)")
+"""Starts only where a number starts: inside a long digit run every position would be retried (quadratic)."""
+LONGEST_NUMBER = 24
+"""Longer digit runs are codes or noise, not something a reader types: not indexed."""
 
 
 @dataclass
@@ -118,10 +121,11 @@ class Terms:
                 if run not in ENGLISH_STOP_WORDS:
                     terms.append(stem(run))
             elif run[0].isascii():
-                terms.append(run)
+                if len(run) <= LONGEST_NUMBER:
+                    terms.append(run)
             else:
                 terms.extend(w for w in self.lexicon.cut_for_search(run) if w not in CHINESE_STOP_WORDS)
-        terms.extend(number + unit for number, unit in _MULTIPLIED.findall(text))
+        terms.extend(number + unit for number, unit in _MULTIPLIED.findall(text) if len(number) <= LONGEST_NUMBER)
         return terms
 
 

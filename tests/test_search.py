@@ -207,3 +207,10 @@ def test_search_box_on_every_page_suggests_and_opens_the_search_page(tab, site_u
 def test_search_page_without_javascript_explains(site):
     html = (site / "en" / "search" / "index.html").read_text("utf-8")
     assert "<noscript><p>Search needs JavaScript" in html
+
+
+def test_a_long_digit_run_is_not_indexed_and_not_slow(lexicon):
+    """A 100,000-digit run (a broken OCR line) once took minutes: the multiplier pattern retried every position."""
+    terms = search.Terms(lexicon)("9" * 100_000 + "万，产值3.5亿元")
+    assert "3.5亿" in terms and "3.5" in terms
+    assert all(len(t) <= search.LONGEST_NUMBER + 2 for t in terms)
