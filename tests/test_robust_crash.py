@@ -51,7 +51,9 @@ def _digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name not in IGNORED and ".journal" not in p.parts
+        # .cache/ holds extraction results by seed hash: a killed run may leave entries for seeds it got
+        # through, which is what a cache is for (each entry is written whole, by rename)
+        if p.is_file() and p.name not in IGNORED and ".journal" not in p.parts and ".cache" not in p.parts
     }
 
 
