@@ -12,21 +12,20 @@ Usage: .venv/bin/python bench/search_size.py   (installs pagefind-bin-extended i
 
 from __future__ import annotations
 
-import functools
 import gzip
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import yaml
 from playwright.sync_api import Page, Response, sync_playwright
+
+from generator.serve import serving
 
 LANGS = ("zh", "en")
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,16 +65,6 @@ def run_pagefind(site: Path) -> None:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "pagefind-bin-extended"], check=True)
     command = [sys.executable, "-m", "pagefind_bin_extended", "--site", str(site)]
     subprocess.run(command, check=True, capture_output=True)
-
-
-def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def recorder(page: Page, wanted: Callable[[str], bool]) -> list[Response]:
@@ -146,22 +135,19 @@ def main() -> None:
         pagefind_total = folder_bytes(with_pagefind / "pagefind")
         html_pages = len(list(site.rglob("*.html")))
 
-        servers = [serve(site), serve(with_pagefind)]
         rows = []
-        with sync_playwright() as playwright:
+        with serving(site) as our_url, serving(with_pagefind) as pagefind_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
             for lang, queries in QUERIES.items():
                 for query in queries:
-                    for name, run, base in (("ours", ours, servers[0][1]), ("pagefind", pagefind, servers[1][1])):
+                    for name, run, base in (("ours", ours, our_url), ("pagefind", pagefind, pagefind_url)):
                         context = browser.new_context()
                         page = context.new_page()
                         bodies, ms = run(page, base, lang, query)
                         rows.append((name, lang, query, sum(map(len, bodies)), sum(map(gz, bodies)), ms))
                         context.close()
-            pagefind_passed, cases = pagefind_evaluation(browser, servers[1][1])
+            pagefind_passed, cases = pagefind_evaluation(browser, pagefind_url)
             browser.close()
-        for server, _ in servers:
-            server.shutdown()
 
     print(f"site: {html_pages} HTML pages (the shipped seeds, both languages)")
     for lang, data in index_sizes.items():

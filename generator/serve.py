@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def watch(folders: list[Path], rebuild: Callable[[], None], stop: threading.Even
 def serve(
     out: Path, folders: list[Path], rebuild: Callable[[], None], host: str = "127.0.0.1", port: int = 8000
 ) -> None:
-    handler = functools.partial(_QuietHandler, directory=str(out))
+    handler = functools.partial(QuietHandler, directory=str(out))
     server = ThreadingHTTPServer((host, port), handler)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(folders, rebuild, stop), daemon=True)
@@ -54,13 +55,24 @@ def serve(
         server.server_close()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging each request."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         pass
 
-    def translate_path(self, path: str) -> str:
-        # The site is swapped in by renaming, so resolve the folder on every request.
-        return super().translate_path(path)
+
+@contextmanager
+def serving(folder: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """The folder served on 127.0.0.1 (a free port) from a background thread while the block runs;
+    yields its root URL, ending in '/'. Used by the tests and the benchmarks."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def timed(action: Callable[[], object]) -> Callable[[], None]:

@@ -3,14 +3,10 @@ the shipped site built once and served over HTTP, and Debian's Chromium driven b
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +18,7 @@ from generator.pipeline import Paths, build
 from generator.reference import Reference, load_reference
 from generator.render import RenderOptions
 from generator.report import Reporter
+from generator.serve import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -72,19 +69,6 @@ def site_url(site: Path) -> Iterator[str]:
         yield root + SUB_PATH.lstrip("/")
 
 
-@contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """A folder served over HTTP on localhost while the block runs; yields its URL (ending in /)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium driven by Playwright (no browser download)."""
@@ -121,8 +105,3 @@ def tab(browser: Browser) -> Iterator[Watched]:
     page.route("**/*", route)
     yield watched
     context.close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass

@@ -8,16 +8,13 @@ generically by its type, so files added later (the search index) are checked too
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
 import re
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +24,7 @@ from generator.content import article_path
 from generator.pipeline import Paths, build, extract, render
 from generator.render import RenderOptions
 from generator.report import Reporter
+from generator.serve import serving
 
 from .conftest import CHROMIUM, ROOT, TEMPLATES
 
@@ -211,10 +209,6 @@ def test_no_hostile_script_runs_in_a_browser(hostile_site, browser):
     """Every page of the hostile site, and its search for the hostile words, in Chromium: no dialog
     opens, no image from the content loads (the onerror hooks), nothing leaves localhost."""
     _, paths, _, _ = hostile_site
-    handler = functools.partial(_Quiet, directory=str(paths.out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    root = f"http://127.0.0.1:{server.server_address[1]}/"
     context = browser.new_context()
     page = context.new_page()
     fired: list[str] = []
@@ -222,15 +216,15 @@ def test_no_hostile_script_runs_in_a_browser(hostile_site, browser):
     page.on("request", lambda r: fired.append(r.url) if urlsplit(r.url).path.endswith("/x") else None)
     page.route(re.compile(r"^(?!http://127\.0\.0\.1)"), lambda r: _outside(r, fired))
     try:
-        urls = [root + str(p.relative_to(paths.out)) for p in sorted(paths.out.rglob("*.html"))]
-        urls += [root + f"{lang}/search/index.html?q={q}" for lang in ("zh", "en") for q in ("XSS", "onerror", "svg")]
-        for url in urls:
-            page.goto(url, wait_until="networkidle" if "?q=" in url else "load")
+        with serving(paths.out) as root:
+            urls = [root + str(p.relative_to(paths.out)) for p in sorted(paths.out.rglob("*.html"))]
+            searches = [f"{lang}/search/index.html?q={q}" for lang in ("zh", "en") for q in ("XSS", "onerror", "svg")]
+            urls += [root + search for search in searches]
+            for url in urls:
+                page.goto(url, wait_until="networkidle" if "?q=" in url else "load")
         assert len(urls) > 50
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()
     assert fired == []
 
 
@@ -238,8 +232,3 @@ def _outside(route, fired: list[str]) -> None:
     if not route.request.url.startswith("https://example.org/b/"):  # 404.html links the published site
         fired.append(route.request.url)
     route.abort()
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import threading
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -16,6 +14,7 @@ import pytest
 from generator.check import check_site, read_page, unmarked_chinese
 from generator.content import load_articles
 from generator.render import RenderOptions, render_site
+from generator.serve import serving
 from generator.site.strings import EN, ZH
 from generator.site.view import FigureView, Name, _charts, build_site_data
 from generator.translations import load_english
@@ -56,13 +55,8 @@ class _PagesHandler(SimpleHTTPRequestHandler):
 def pages_server(site: Path, site_path: str):
     """Serve `site` at `site_path` (its folder name must be that path); yields the server's root URL."""
     handler = type("Handler", (_PagesHandler,), {"site_path": site_path})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site.parent)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site.parent, handler) as root:
+        yield root
 
 
 def html_pages(site: Path, lang: str) -> list[Path]:
