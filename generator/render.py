@@ -121,14 +121,13 @@ def render_pages(
     env: Environment,
     data: SiteData,
     base_url: str | None,
-    pdf: bool = False,
-    jobs: list[tuple[str, PageSpec]] | None = None,
+    pdf: bool,
+    jobs: list[tuple[str, PageSpec]],
     bilingual: bool = True,
 ) -> dict[str, str]:
-    """The HTML pages of the site (all of both language trees unless `jobs` says which), the landing page
-    and 404.html."""
+    """The language pages that `jobs` names and, if `bilingual`, the landing page and 404.html."""
     pages: dict[str, str] = {}
-    for lang, spec in jobs if jobs is not None else [(lang, spec) for lang in LANGS for spec in language_pages(data)]:
+    for lang, spec in jobs:
         context = {**page_context(spec, lang, data, base_url), "has_pdf": pdf}
         pages[f"{lang}/{spec.path}"] = env.get_template(spec.template).render(**context)
     if not bilingual:
