@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +58,8 @@ class RenderResult:
     """Strings without current English (missing or stale)."""
     notes: tuple[str, ...] = ()
     """What the user should know about this render that is not a problem (no sitemap without --base-url)."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per step (bench/scale.py prints them)."""
 
 
 def render_site(
@@ -78,20 +81,31 @@ def render_site(
             f"{untranslated} English string(s) missing or stale:\n  " + "\n  ".join(status.lines()[:40]),
             "run `briefing translations`, translate the listed entries, or build without --strict",
         )
+    clock = Stopwatch()
     data = build_site_data(articles, reference, english)
+    clock.lap("site data")
     lexicon = lexicon or Lexicon(reference.user_words())
     pages, indexes = render_pages_and_search(_environment(templates), data, options, lexicon, search_aliases(reference))
-    files = {
-        **pages,
-        **_machine_files(data, pages, options.base_url),
-        **data_files(articles, reference, english),
-        **indexes,
-    }
+    clock.lap("pages+search")
+    files = {**pages, **_machine_files(data, pages, options.base_url), **data_files(articles, reference, english)}
+    clock.lap("data files, feeds")
     finish = _print_briefings if options.pdf else None
-    _write_site(out, files, templates / "static", finish)
+    _write_site(out, {**files, **indexes}, templates / "static", finish)
+    clock.lap("write")
     html_pages = sum(1 for p in pages if p.endswith(".html"))
     notes = () if options.base_url else (feeds.NO_SITEMAP_NOTE,)
-    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, notes)
+    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, notes, clock.laps)
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
 
 
 def render_pages_and_search(
