@@ -78,7 +78,8 @@ def render(
             reporter.warn(warning)
         for error in loaded.errors:
             reporter.error(error)
-        result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon)
+        cache = paths.content / ".cache" / "render"
+        result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon, cache)
     return result
 
 

@@ -7,11 +7,13 @@ described in generator/site/.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +29,7 @@ from .reference import Reference
 from .safety import swap_in
 from .search import build_indexes, search_aliases
 from .site import feeds
+from .site.incremental import Digests, PageRecord, Reads, RenderMemory, global_key, page_key, tracked
 from .site.lang import LANGS, Links, Words
 from .site.pages import PageSpec, language_pages, page_context
 from .site.pdf import find_browser, print_pdf
@@ -60,6 +63,10 @@ class RenderResult:
     """What the user should know about this render that is not a problem (no sitemap without --base-url)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per step (bench/scale.py prints them)."""
+    pages_rendered: int = 0
+    """Language pages rendered; the others were taken over unchanged from the old site."""
+    files_written: int = 0
+    """Files whose bytes changed."""
 
 
 def render_site(
@@ -70,7 +77,9 @@ def render_site(
     english: English | None = None,
     options: RenderOptions | None = None,
     lexicon: Lexicon | None = None,
+    cache: Path | None = None,
 ) -> RenderResult:
+    """`cache`: where the page records of incremental rendering are kept (none: every page renders)."""
     english = english or English()
     options = options or RenderOptions()
     status = translation_status(collect_messages(articles, *name_words(reference)), english)
@@ -82,19 +91,38 @@ def render_site(
             "run `briefing translations`, translate the listed entries, or build without --strict",
         )
     clock = Stopwatch()
-    data = build_site_data(articles, reference, english)
-    clock.lap("site data")
+    data = build_site_data(articles, reference, english, cache / "views.pickle" if cache else None)
     lexicon = lexicon or Lexicon(reference.user_words())
-    pages, indexes = render_pages_and_search(_environment(templates), data, options, lexicon, search_aliases(reference))
-    clock.lap("pages+search")
-    files = {**pages, **_machine_files(data, pages, options.base_url), **data_files(articles, reference, english)}
-    clock.lap("data files, feeds")
-    finish = _print_briefings if options.pdf else None
-    _write_site(out, {**files, **indexes}, templates / "static", finish)
+    memory = RenderMemory.load(cache, out)
+    clock.lap("site data")
+    with staged_site(out) as site:
+        work = PageWork(_environment(templates), data, options, global_key(templates, data, options), memory.pages)
+        rendered, indexes = render_pages_and_search(work, site, lexicon, search_aliases(reference))
+        clock.lap("pages+search")
+        clock.laps.update({f"  {step}": seconds for step, seconds in rendered.seconds.items()})
+        files = {**_machine_files(data, rendered.paths, options.base_url), **data_files(articles, reference, english)}
+        pages_written = site.written
+        for path, text in {**files, **indexes}.items():
+            site.put(path, text)
+        site.put_folder(templates / "static", "static")
+        clock.lap("data files, feeds")
+        if options.pdf:
+            _print_briefings(site.staging)
+        site.commit()
+    memory.save(rendered.records)
     clock.lap("write")
-    html_pages = sum(1 for p in pages if p.endswith(".html"))
+    html_pages = sum(1 for p in rendered.paths if p.endswith(".html"))
     notes = () if options.base_url else (feeds.NO_SITEMAP_NOTE,)
-    return RenderResult(html_pages, len(data.articles), len(data.figures), untranslated, notes, clock.laps)
+    return RenderResult(
+        html_pages,
+        len(data.articles),
+        len(data.figures),
+        untranslated,
+        notes,
+        clock.laps,
+        pages_rendered=rendered.rendered,
+        files_written=rendered.written + site.written - pages_written,
+    )
 
 
 class Stopwatch:
@@ -108,46 +136,99 @@ class Stopwatch:
         self._last = now
 
 
+@dataclass(frozen=True)
+class PageWork:
+    """What rendering any page needs; inherited by forked workers."""
+
+    env: Environment
+    data: SiteData
+    options: RenderOptions
+    key: str
+    """global_key: templates, code, strings, options."""
+    previous: dict[str, PageRecord]
+    """The page records of the site in the output folder now."""
+
+
+@dataclass
+class Rendered:
+    records: dict[str, PageRecord]
+    """Language pages (path -> what it read), for the next build."""
+    paths: list[str]
+    """Every page written, sorted."""
+    rendered: int = 0
+    """Pages rendered (the others were taken over from the old site)."""
+    written: int = 0
+    """Files whose bytes changed."""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def join(cls, parts: list[Rendered]) -> Rendered:
+        records = {path: record for part in parts for path, record in part.records.items()}
+        paths = sorted(path for part in parts for path in part.paths)
+        return cls(records, paths, sum(p.rendered for p in parts), sum(p.written for p in parts))
+
+
 def render_pages_and_search(
-    env: Environment, data: SiteData, options: RenderOptions, lexicon: Lexicon, aliases: dict
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The HTML pages and the search index. On a large site the pages are rendered in parts and the index
-    built beside them, in forked processes (forking.py); the output is the same either way."""
-    specs = language_pages(data)
+    work: PageWork, site: StagedSite, lexicon: Lexicon, aliases: dict
+) -> tuple[Rendered, dict[str, str]]:
+    """The HTML pages (written into the staged site) and the search index. On a large site the pages are
+    rendered in parts and the index built beside them, in forked processes (forking.py); the output is
+    the same either way. `Rendered.seconds`: how long each took (in parallel, the workers' times summed)."""
+    specs = language_pages(work.data)
     _check_collisions([s.path for s in specs])
     jobs = [(lang, spec) for lang in LANGS for spec in specs]
-    if len(jobs) < PARALLEL_PAGES or not can_fork():
-        pages = render_pages(env, data, options.base_url, options.pdf, jobs)
-        return dict(sorted(pages.items())), build_indexes(data, lexicon, aliases)
-    parts = [jobs[i :: PAGE_PARTS] for i in range(PAGE_PARTS)]
+    parallel = len(jobs) >= PARALLEL_PAGES and can_fork()
+    parts = [jobs[i :: PAGE_PARTS] for i in range(PAGE_PARTS)] if parallel else [jobs]
 
-    def work(part: list | None) -> dict[str, str]:
+    def run(part: list | None) -> tuple[Rendered | dict[str, str], float]:
+        started = time.perf_counter()
         if part is None:
-            return build_indexes(data, lexicon, aliases)
-        return render_pages(env, data, options.base_url, options.pdf, part, bilingual=part is parts[0])
+            result: Rendered | dict[str, str] = build_indexes(work.data, lexicon, aliases)
+        else:
+            result = render_pages(work, site, part, bilingual=part is parts[0])
+        return result, time.perf_counter() - started
 
-    *rendered, indexes = fork_map(work, [*parts, None])
-    pages = {path: html for part in rendered for path, html in part.items()}
-    return dict(sorted(pages.items())), indexes
+    results = fork_map(run, [*parts, None]) if parallel else [run(part) for part in [*parts, None]]
+    *rendered, (indexes, search_seconds) = results
+    pages = Rendered.join([r for r, _ in rendered])
+    pages.seconds = {"pages": sum(s for _, s in rendered), "search index": search_seconds}
+    return pages, indexes
 
 
 def render_pages(
-    env: Environment,
-    data: SiteData,
-    base_url: str | None,
-    pdf: bool,
-    jobs: list[tuple[str, PageSpec]],
-    bilingual: bool = True,
-) -> dict[str, str]:
-    """The language pages that `jobs` names and, if `bilingual`, the landing page and 404.html."""
-    pages: dict[str, str] = {}
+    work: PageWork, site: StagedSite, jobs: list[tuple[str, PageSpec]], bilingual: bool = True
+) -> Rendered:
+    """Write the language pages that `jobs` names (rendered, or taken over from the old site when
+    nothing they read has changed: incremental.py) and, if `bilingual`, the landing page and 404.html."""
+    digests = Digests(work.data)
+    done, written = Rendered({}, []), site.written
     for lang, spec in jobs:
-        context = {**page_context(spec, lang, data, base_url), "has_pdf": pdf}
-        pages[f"{lang}/{spec.path}"] = env.get_template(spec.template).render(**context)
-    if not bilingual:
-        return pages
-    bilingual_pages = (("index.html", "landing.html", ""), ("404.html", "404.html", not_found_root(base_url)))
-    for name, template, root in bilingual_pages:
+        path = f"{lang}/{spec.path}"
+        key = page_key(work.key, lang, spec)
+        before = work.previous.get(path)
+        if before and before.key == key and site.still_there(path, before.file) and digests.unchanged(before):
+            site.keep(path)
+            done.records[path] = before
+        else:
+            reads = Reads()
+            context = {**page_context(spec, lang, tracked(work.data, reads), work.options.base_url)}
+            html = work.env.get_template(spec.template).render(**context, has_pdf=work.options.pdf)
+            done.records[path] = digests.record(key, reads, site.put(path, html))
+            done.rendered += 1
+        done.paths.append(path)
+    if bilingual:
+        for path, html in bilingual_pages(work.env, work.data, work.options.base_url).items():
+            site.put(path, html)
+            done.paths.append(path)
+    done.written = site.written - written
+    return done
+
+
+def bilingual_pages(env: Environment, data: SiteData, base_url: str | None) -> dict[str, str]:
+    """The landing page and 404.html, both languages on one page."""
+    pages = {}
+    both = (("index.html", "landing.html", ""), ("404.html", "404.html", not_found_root(base_url)))
+    for name, template, root in both:
         context = {
             "zh": Words("zh", STRINGS["zh"]),
             "en": Words("en", STRINGS["en"]),
@@ -207,25 +288,74 @@ def _environment(templates: Path) -> Environment:
     )
 
 
-def _write_site(out: Path, files: dict[str, str], static: Path, finish: Callable[[Path], None] | None) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        for relative, text in files.items():
-            target = staging / relative
+class StagedSite:
+    """The new site, written beside the old one and swapped in whole (safety.swap_in). A file whose
+    bytes are those of the old site's file is a hard link to it, so unchanged files keep their
+    identity and time and nothing is written for them."""
+
+    def __init__(self, out: Path) -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        self.written = 0
+        self._folders: set[Path] = set()
+
+    def put(self, relative: str, text: str | bytes) -> tuple[int, int, int]:
+        """Write one file (or link the old one if it has these bytes); its (size, mtime_ns, inode)."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        old = self.out / relative
+        try:
+            if old.stat().st_size == len(data) and old.read_bytes() == data:
+                return self.keep(relative)
+        except OSError:
+            pass
+        target = self._target(relative)
+        target.write_bytes(data)
+        self.written += 1
+        return _identity(target.stat())
+
+    def keep(self, relative: str) -> tuple[int, int, int]:
+        """Take the old site's file over unchanged."""
+        old, target = self.out / relative, self._target(relative)
+        try:
+            os.link(old, target)
+        except OSError:  # a file system without hard links
+            shutil.copy2(old, target)
+        return _identity(target.stat())
+
+    def still_there(self, relative: str, identity: tuple[int, int, int]) -> bool:
+        """The old site's file is the one recorded (not replaced or edited since)."""
+        try:
+            return _identity((self.out / relative).stat()) == identity
+        except OSError:
+            return False
+
+    def put_folder(self, folder: Path, relative: str) -> None:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            self.put(f"{relative}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+
+    def commit(self) -> None:
+        self.staging.chmod(0o755)
+        swap_in(self.staging, self.out)
+
+    def _target(self, relative: str) -> Path:
+        target = self.staging / relative
+        if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        if static.is_dir():
-            shutil.copytree(static, staging / "static")
-        if finish:
-            finish(staging)
-        staging.chmod(0o755)
-        _swap(staging, out)
+            self._folders.add(target.parent)
+        return target
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@contextmanager
+def staged_site(out: Path) -> Iterator[StagedSite]:
+    """A StagedSite that is removed unless committed."""
+    site = StagedSite(out)
+    try:
+        yield site
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(site.staging, ignore_errors=True)
         raise
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace the old site by the new one in one step (see safety.swap_in)."""
-    swap_in(staging, out)

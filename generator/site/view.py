@@ -11,16 +11,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..content import StoredArticle
 from ..english import UnitTable, figure_en, figure_zh
+from ..memo import Memo, code_digest, digest
 from ..reference import Reference
 from ..translations import English
 from .body import BodyLinker
 from .credits import is_name_list, romanise_name, romanise_names
 from .dates import lead_date
 
+GENERATOR = Path(__file__).resolve().parent.parent
 FALLBACK_YEAR = 2024
 """The year assumed for an article whose page year is unknown (only for ordering)."""
 
@@ -169,7 +172,12 @@ class SiteData:
         return sorted(self.articles.values(), key=lambda a: (-dates[a.id].toordinal(), a.id))
 
 
-def build_site_data(stored: Iterable[StoredArticle], reference: Reference, english: English) -> SiteData:
+def build_site_data(
+    stored: Iterable[StoredArticle], reference: Reference, english: English, memory: Path | None = None
+) -> SiteData:
+    """`memory`: a file that keeps each article's views for the next build (memo.py); they are made again
+    only for an article whose fields changed, or for all when the reference data, the translations or
+    the code changed."""
     names = _name_book(reference)
     metrics = {m.zh: m.en for m in reference.metrics}
     units = UnitTable.build(reference.units)
@@ -177,14 +185,22 @@ def build_site_data(stored: Iterable[StoredArticle], reference: Reference, engli
     linker = BodyLinker.build(reference)
     articles: dict[str, ArticleView] = {}
     figures: dict[str, FigureView] = {}
+    scope = repr((reference, sorted(english.translations.items()), sorted(english.fuzzy), code_digest(GENERATOR)))
+    made = Memo(memory, digest(scope))
     for item in sorted(stored, key=lambda a: str(a.fields.get("id"))):
         fields = item.fields
-        article_figures = [
-            _figure(f, str(fields["id"]), names, metrics, units, english) for f in fields.get("figures") or []
-        ]
+        key = digest(repr(fields))
+        views = made.get(key)
+        if views is None:
+            article_figures = [
+                _figure(f, str(fields["id"]), names, metrics, units, english) for f in fields.get("figures") or []
+            ]
+            views = (_article(fields, article_figures, names, english, linker, places_by_slug), article_figures)
+            made.put(key, views)
+        article, article_figures = views
         figures.update((f.id, f) for f in article_figures)
-        article = _article(fields, article_figures, names, english, linker, places_by_slug)
         articles[article.id] = article
+    made.save()
     places = _places(reference, articles, figures)
     industries = _industries(reference, articles, figures, places_by_slug)
     companies = _companies(reference, articles)

@@ -1,0 +1,69 @@
+"""A memory across builds for values that are costly to make and cheap to keep: one pickle file.
+
+`scope` names everything the values depend on besides their own key (reference data, translations,
+the code that makes them): a memory saved under another scope is not used. Entries a run did not use
+are dropped when it saves, so the file holds one build's worth. A missing, old or damaged file is an
+empty memory; the file is replaced atomically (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+class Memo:
+    def __init__(self, file: Path | None, scope: bytes) -> None:
+        self.file, self.scope = file, scope
+        self._old: dict[bytes, Any] = {}
+        self._used: dict[bytes, Any] = {}
+        self._changed = False
+        if file is None:
+            return
+        try:
+            with file.open("rb") as stream:
+                stored = pickle.load(stream)
+            if stored["scope"] == scope:
+                self._old = stored["entries"]
+        except Exception:  # noqa: BLE001 - missing, old or damaged: start empty
+            pass
+
+    def get(self, key: bytes) -> Any:
+        if key in self._old:
+            value = self._used[key] = self._old[key]
+            return value
+        return None
+
+    def put(self, key: bytes, value: Any) -> None:
+        self._used[key] = value
+        self._changed = True
+
+    def save(self) -> None:
+        if self.file is None or not (self._changed or len(self._used) != len(self._old)):
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump({"scope": self.scope, "entries": self._used}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.file)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def code_digest(*folders: Path) -> str:
+    """The files of `folders` (templates, the generator's code) as one digest."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            hasher.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()

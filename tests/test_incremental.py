@@ -1,0 +1,106 @@
+"""Incremental rendering (generator/site/incremental.py): after each kind of change, a build that reuses
+the old site's unchanged pages writes exactly the site a build from nothing writes, renders only some
+pages, and leaves unchanged files untouched (same inode: a hard link, no bytes written)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import Paths, render
+from generator.report import Reporter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Paths:
+    shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns(".cache"))
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "seeds").mkdir()
+    return Paths(tmp_path / "seeds", tmp_path / "content", tmp_path / "site", tmp_path / "templates")
+
+
+def _from_nothing(paths: Paths, where: Path) -> dict[str, bytes]:
+    """The same content rendered into a new folder with no page records."""
+    fresh = Paths(paths.seeds, paths.content, where, paths.templates)
+    shutil.rmtree(paths.content / ".cache" / "render-fresh", ignore_errors=True)
+    shutil.move(paths.content / ".cache" / "render", paths.content / ".cache" / "render-kept")
+    try:
+        render(fresh, Reporter(stream=open(os.devnull, "w")))
+    finally:
+        shutil.rmtree(paths.content / ".cache" / "render", ignore_errors=True)
+        shutil.move(paths.content / ".cache" / "render-kept", paths.content / ".cache" / "render")
+    return _files(where)
+
+
+EDITS = {
+    "article title": lambda p: _edit(p.content / "articles" / "001-04.md", "title: 铜梁签约27个项目", "title: 铜梁签约28个项目"),
+    "article districts": lambda p: _edit(p.content / "articles" / "001-04.md", "districts:\n- tongliang", "districts:\n- qijiang"),
+    "figure metric": lambda p: _edit(p.content / "articles" / "001-04.md", "metric: 招商引资项目", "metric: 签约项目"),
+    "translation": lambda p: _edit(
+        p.content / "translations" / "en.po", "Nanan's smart terminal industry", "Nan'an's smart-terminal industry"
+    ),
+    "article removed": lambda p: (p.content / "articles" / "002-01.md").unlink(),
+    "template": lambda p: _edit(p.templates / "partials" / "macros.html", '<article class="card">', '<article class="card x">'),
+}
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_incremental_build_equals_build_from_nothing(project: Paths, tmp_path: Path, change: str):
+    quiet = Reporter(stream=open(os.devnull, "w"))
+    first = render(project, quiet)
+    assert first.pages_rendered == first.pages - 2  # all language pages (landing and 404 are not counted)
+    again = render(project, quiet)
+    assert (again.pages_rendered, again.files_written) == (0, 0)
+    before = _inodes(project.out)
+
+    EDITS[change](project)
+    result = render(project, quiet)
+
+    assert _files(project.out) == _from_nothing(project, tmp_path / "fresh")
+    after = _inodes(project.out)
+    kept = [path for path, inode in after.items() if before.get(path) == inode]
+    if change == "template":
+        assert result.pages_rendered == result.pages - 2
+    else:
+        assert 0 < result.pages_rendered < result.pages / 2, result.pages_rendered
+    assert len(kept) + result.files_written == len(after)
+
+
+def test_edited_or_replaced_output_file_is_rendered_again(project: Paths):
+    quiet = Reporter(stream=open(os.devnull, "w"))
+    render(project, quiet)
+    page = project.out / "en" / "articles" / "001-04" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    result = render(project, quiet)
+    assert result.pages_rendered == 1
+    assert page.read_bytes() == original
+
+
+def test_damaged_page_records_render_everything(project: Paths):
+    quiet = Reporter(stream=open(os.devnull, "w"))
+    first = render(project, quiet)
+    for record in (project.content / ".cache" / "render").glob("*.pickle"):
+        record.write_bytes(b"\x80garbage")
+    result = render(project, quiet)
+    assert result.pages_rendered == first.pages_rendered
+    assert result.files_written == 0  # same bytes: linked, not written
