@@ -29,7 +29,7 @@ from .reference import Reference
 from .safety import swap_in
 from .search import build_indexes, search_aliases
 from .site import feeds
-from .site.incremental import Digests, PageRecord, Reads, RenderMemory, global_key, page_key, tracked
+from .site.incremental import Digests, Fragments, PageRecord, Reads, RenderMemory, global_key, page_key, tracked
 from .site.lang import LANGS, Links, Words
 from .site.pages import PageSpec, language_pages, page_context
 from .site.pdf import find_browser, print_pdf
@@ -147,6 +147,7 @@ class PageWork:
     """global_key: templates, code, strings, options."""
     previous: dict[str, PageRecord]
     """The page records of the site in the output folder now."""
+    fragments: Fragments = field(default_factory=Fragments)
 
 
 @dataclass
@@ -211,8 +212,9 @@ def render_pages(
             done.records[path] = before
         else:
             reads = Reads()
-            context = {**page_context(spec, lang, tracked(work.data, reads), work.options.base_url)}
-            html = work.env.get_template(spec.template).render(**context, has_pdf=work.options.pdf)
+            context = page_context(spec, lang, tracked(work.data, reads), work.options.base_url)
+            fragment = work.fragments.for_page(reads, lang, context["to"].article_links)
+            html = work.env.get_template(spec.template).render(**context, has_pdf=work.options.pdf, fragment=fragment)
             done.records[path] = digests.record(key, reads, site.put(path, html))
             done.rendered += 1
         done.paths.append(path)

@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -58,17 +58,15 @@ class Reads:
     """What the page being rendered has read."""
 
     def __init__(self) -> None:
-        self.fields: dict[tuple[str, str], set[str]] = {}
+        self.fields: set[tuple[str, str, str]] = set()
+        """(collection, key, field)."""
         self.other: set[Dep] = set()
-
-    def field(self, collection: str, key: str, name: str) -> None:
-        self.fields.setdefault((collection, key), set()).add(name)
 
     def deps(self, data: SiteData) -> list[Dep]:
         """The reads, with most of a collection coarsened to the whole of it."""
         by_collection: dict[str, dict[str, set[str]]] = {}
-        for (collection, key), names in self.fields.items():
-            by_collection.setdefault(collection, {})[key] = names
+        for collection, key, name in self.fields:
+            by_collection.setdefault(collection, {}).setdefault(key, set()).add(name)
         deps = sorted(self.other, key=repr)
         for collection, keys in sorted(by_collection.items()):
             if (collection, WHOLE, ALL_FIELDS) in self.other:
@@ -83,17 +81,17 @@ class Reads:
 class TrackedRecord:
     """A view record that reports each field read."""
 
-    __slots__ = ("_record", "_where", "_reads")
+    __slots__ = ("_record", "_collection", "_key", "_seen")
 
-    def __init__(self, record: Any, where: tuple[str, str], reads: Reads) -> None:
+    def __init__(self, record: Any, collection: str, key: str, reads: Reads) -> None:
         object.__setattr__(self, "_record", record)
-        object.__setattr__(self, "_where", where)
-        object.__setattr__(self, "_reads", reads)
+        object.__setattr__(self, "_collection", collection)
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_seen", reads.fields.add)
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._record, name)
-        if not name.startswith("_"):
-            self._reads.field(*self._where, name)
+        self._seen((self._collection, self._key, name))
         return value
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -110,7 +108,7 @@ class TrackedMapping(Mapping):
         if key not in self._items:
             self._reads.other.add((self._name, key, HAS))
             raise KeyError(key)
-        return TrackedRecord(self._items[key], (self._name, key), self._reads)
+        return TrackedRecord(self._items[key], self._name, key, self._reads)
 
     def __contains__(self, key: object) -> bool:
         self._reads.other.add((self._name, key, HAS))
@@ -123,6 +121,41 @@ class TrackedMapping(Mapping):
     def __len__(self) -> int:
         self._reads.other.add((self._name, COUNT))
         return len(self._items)
+
+
+class Fragments:
+    """Pieces of pages that many pages repeat (a figure's table row, an article's card), each rendered
+    once for all the pages that link alike, with the reads it made, which every page using it takes on.
+
+    A fragment is a macro of ids and flags that links only to articles (figure rows, cards): on every
+    page outside articles/, `Links.article_links` says how it links there."""
+
+    LIMIT = 50_000
+    """Fragments kept (then the memory starts again)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, tuple[str, set, set]] = {}
+
+    def for_page(self, reads: Reads, lang: str, links: str) -> Callable[..., str]:
+        def fragment(macro: Any, *args: Any) -> str:
+            key = (macro.name, args, lang, links)
+            made = self._made.get(key)
+            if made is None:
+                outer = reads.fields, reads.other
+                reads.fields, reads.other = set(), set()
+                try:
+                    html = macro(*args)
+                finally:
+                    made = (html, reads.fields, reads.other)
+                    reads.fields, reads.other = outer
+                if len(self._made) >= self.LIMIT:
+                    self._made.clear()
+                self._made[key] = made
+            reads.fields |= made[1]
+            reads.other |= made[2]
+            return made[0]
+
+        return fragment
 
 
 def tracked(data: SiteData, reads: Reads) -> SiteData:

@@ -58,6 +58,12 @@ class Links:
         """From the page to the site root: '', '../', '../../' … (for scripts that build links)."""
         return self.here if self.here.startswith("/") else "../" * (self.here.count("/") + 1 if self.here else 0)
 
+    @property
+    def article_links(self) -> str:
+        """How this page links to articles, the same for every page that links to them alike (pages in
+        articles/ link to their own folder differently: there it is the folder itself)."""
+        return self.here if self.here.startswith(f"{self.lang}/articles/") else self.article("\0")
+
     def page(self, name: str = "", lang: str | None = None) -> str:
         folder = f"{lang or self.lang}/" + (f"{name}/" if name else "")
         return self.to(folder + "index.html")
