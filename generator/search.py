@@ -14,7 +14,8 @@ archive grows (all under `<lang>/search/`):
     t<i>.json    {term: [posting, ...]} for the terms whose shard key hashes to i
     d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
 
-Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind. `path` is
+Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind (articles grouped
+by district and figures in their articles' order, `by_district`). `path` is
 relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and text are
 Chinese shown on an English page. A posting packs the gap to the previous document number and the
 weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
@@ -41,7 +42,7 @@ import jieba
 from pypinyin import lazy_pinyin
 
 from .lexicon import Lexicon
-from .site.view import FigureView, Name, SiteData
+from .site.view import ArticleView, FigureView, Name, SiteData
 
 KINDS = ("district", "industry", "company", "article", "figure")
 
@@ -51,10 +52,13 @@ OTHER_LANGUAGE = 2
 """Names in the other language (Midea on the Chinese site, 铜梁 on the English one)."""
 WEIGHTS = (BODY, OTHER_LANGUAGE, SUMMARY, HEADING, TITLE, NAME)
 
-TERM_SHARD_BYTES = 64_000
-"""Raw JSON bytes of postings per term shard (about 20 KB gzip)."""
-DOC_SHARD_SIZE = 64
-"""Documents per document shard (about 3–5 KB gzip): the first page of results touches few of them."""
+TERM_SHARD_BYTES = 16_000
+"""Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
+a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
+query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
+DOC_SHARD_SIZE = 8
+"""Documents per document shard (about 1-3 KB gzip). The first page of 20 results touches up to 20 of
+them; with 64 documents (12 KB gzip for articles) they were most of a first query's download."""
 SNIPPET_CHARS = 240
 QUOTE_CONTEXT = 50
 """Characters kept either side of a figure in its quote."""
@@ -344,10 +348,21 @@ def _documents(data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple
         for words, weight in names(company.name, company.slug):
             doc.add(words, weight)
         yield doc
-    for article in data.articles.values():
+    articles = by_district(data)
+    for article in articles:
         yield _article_doc(article, data, lang, terms, pick)
-    for figure in data.figures.values():
+    position = {a.id: i for i, a in enumerate(articles)}
+    for figure in sorted(data.figures.values(), key=lambda f: position[f.article]):
         yield _figure_doc(figure, data, lang, terms, pick)
+
+
+def by_district(data: SiteData) -> list[ArticleView]:
+    """The articles grouped by their first district (else in the site's order), and after them their figures:
+    the first results of a query for a district, the commonest kind, then sit in a few document shards
+    instead of one shard each (documents are numbered in this order and shards are runs of numbers)."""
+    order = {slug: i for i, slug in enumerate(data.places)}
+    last = len(order)
+    return sorted(data.articles.values(), key=lambda a: order.get(a.districts[0], last) if a.districts else last)
 
 
 def _article_doc(article, data: SiteData, lang: str, terms: Terms, pick) -> Doc:
