@@ -74,12 +74,24 @@ def recorder(page: Page, wanted: Callable[[str], bool]) -> list[Response]:
     return responses
 
 
-def ours(page: Page, base: str, lang: str, query: str) -> tuple[list[bytes], float]:
+def is_search_file(url: str) -> bool:
+    """search.js and the files of our index (entry, term and document shards)."""
+    return url.endswith("/search.js") or ("/search/" in url and url.endswith(".json"))
+
+
+def first_query(page: Page, base: str, lang: str, query: str) -> tuple[dict[str, bytes], float]:
+    """From the home page to our search page opened at ?q=query: each search file fetched (URL → body)
+    and the time search.js took for the query (its `data-ms`, the search itself once the shards are in)."""
     page.goto(f"{base}{lang}/index.html")
-    responses = recorder(page, lambda url: url.endswith("/search.js") or ("/search/" in url and url.endswith(".json")))
+    responses = recorder(page, is_search_file)
     page.goto(f"{base}{lang}/search/index.html?q={quote(query)}")
     page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
-    return [r.body() for r in responses], float(page.get_attribute("#results", "data-ms") or 0)
+    return {r.url: r.body() for r in responses}, float(page.get_attribute("#results", "data-ms") or 0)
+
+
+def ours(page: Page, base: str, lang: str, query: str) -> tuple[list[bytes], float]:
+    files, ms = first_query(page, base, lang, query)
+    return list(files.values()), ms
 
 
 PAGEFIND_QUERY = """async (query) => {

@@ -14,7 +14,8 @@ archive grows (all under `<lang>/search/`):
     t<i>.json    {term: [posting, ...]} for the terms whose shard key hashes to i
     d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
 
-Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind. `path` is
+Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind (articles grouped
+by district and figures in their articles' order, `by_district`). `path` is
 relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and text are
 Chinese shown on an English page. A posting packs the gap to the previous document number and the
 weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
@@ -25,17 +26,23 @@ key's hash (`shard_of`, mirrored in search.js) picks the shard.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
+import os
+import pickle
 import re
+import types
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import jieba
 from pypinyin import lazy_pinyin
 
 from .lexicon import Lexicon
-from .site.view import FigureView, Name, SiteData
+from .site.view import ArticleView, FigureView, Name, SiteData
 
 KINDS = ("district", "industry", "company", "article", "figure")
 
@@ -45,10 +52,13 @@ OTHER_LANGUAGE = 2
 """Names in the other language (Midea on the Chinese site, 铜梁 on the English one)."""
 WEIGHTS = (BODY, OTHER_LANGUAGE, SUMMARY, HEADING, TITLE, NAME)
 
-TERM_SHARD_BYTES = 64_000
-"""Raw JSON bytes of postings per term shard (about 20 KB gzip)."""
-DOC_SHARD_SIZE = 64
-"""Documents per document shard (about 3–5 KB gzip): the first page of results touches few of them."""
+TERM_SHARD_BYTES = 16_000
+"""Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
+a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
+query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
+DOC_SHARD_SIZE = 8
+"""Documents per document shard (about 1-3 KB gzip). The first page of 20 results touches up to 20 of
+them; with 64 documents (12 KB gzip for articles) they were most of a first query's download."""
 SNIPPET_CHARS = 240
 QUOTE_CONTEXT = 50
 """Characters kept either side of a figure in its quote."""
@@ -77,9 +87,10 @@ class Doc:
     weights: dict[str, int] = field(default_factory=dict)
 
     def add(self, terms: Iterable[str], weight: int) -> None:
-        for term in terms:
-            if self.weights.get(term, 0) < weight:
-                self.weights[term] = weight
+        weights = self.weights
+        for term in set(terms):  # a body repeats its words; only the best weight of each counts
+            if weights.get(term, 0) < weight:
+                weights[term] = weight
 
 
 def normalise(text: str) -> str:
@@ -101,16 +112,20 @@ def stem(word: str) -> str:
 
 
 class Terms:
-    """Text → index terms: jieba's search mode for Chinese runs, stems for English, numbers kept whole."""
+    """Text → index terms: jieba's search mode for Chinese runs, stems for English, numbers kept whole.
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    With a `TermsCache`, texts cut in an earlier build are not cut again (jieba is most of the index's
+    time); the terms are the same either way."""
+
+    def __init__(self, lexicon: Lexicon, cache: TermsCache | None = None) -> None:
         self.lexicon = lexicon
+        self.cache = cache
         self._seen: dict[str, list[str]] = {}
         """Names, titles and quotes recur across documents and both languages: cut each text once."""
 
     def __call__(self, text: str) -> list[str]:
         if text not in self._seen:
-            self._seen[text] = self._cut(text)
+            self._seen[text] = self.cache.terms(text, self._cut) if self.cache else self._cut(text)
         return self._seen[text]
 
     def _cut(self, text: str) -> list[str]:
@@ -129,19 +144,119 @@ class Terms:
         return terms
 
 
+class TermsCache:
+    """The terms of texts cut in earlier builds, in `<folder>/terms.pickle` (a local cache, not for
+    version control): {blake2b of the text: its terms joined by spaces}, with a version that covers
+    everything the cut depends on besides the text (the cutting code of this module, `cutting_code`;
+    lexicon.py; jieba's version and dictionary; the words the lexicon added). A file of another version,
+    or unreadable, is ignored and replaced; `save` keeps only the texts of this build, so texts no longer
+    present are pruned."""
+
+    FILE = "terms.pickle"
+
+    def __init__(self, folder: Path, lexicon: Lexicon) -> None:
+        self.folder = folder
+        self.version = _terms_version(lexicon)
+        self.stored = self._load()
+        self.used: dict[bytes, str] = {}
+
+    def _load(self) -> dict[bytes, str]:
+        try:
+            with open(self.folder / self.FILE, "rb") as file:
+                saved = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            return {}  # missing or unreadable: cut again
+        if not isinstance(saved, dict) or saved.get("version") != self.version:
+            return {}
+        entries = saved.get("terms")
+        return entries if isinstance(entries, dict) else {}
+
+    def terms(self, text: str, cut: Callable[[str], list[str]]) -> list[str]:
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        joined = self.stored.get(key)
+        if isinstance(joined, str):
+            self.used[key] = joined
+            return joined.split(" ") if joined else []
+        terms = cut(text)
+        if all(t and " " not in t for t in terms):  # always so (terms are runs without spaces); else not kept
+            self.used[key] = " ".join(terms)
+        return terms
+
+    def save(self) -> None:
+        """Write the texts of this build (atomically: temporary file, then rename), if anything changed."""
+        if self.used.keys() == self.stored.keys():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{self.FILE}.{os.getpid()}.tmp"
+        payload = {"version": self.version, "terms": self.used}
+        temporary.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, self.folder / self.FILE)  # a killed build leaves the old file whole
+        self.stored = dict(self.used)
+
+
+def _terms_version(lexicon: Lexicon) -> str:
+    """What a text's terms depend on besides the text: the cutting code, jieba and the lexicon's own words."""
+    digest = hashlib.sha256(jieba.__version__.encode())
+    digest.update(cutting_code().encode())
+    digest.update(Path(__file__).with_name("lexicon.py").read_bytes())
+    tokenizer = lexicon.tokenizer
+    digest.update(f"{tokenizer.dictionary}\n{tokenizer.total}\n".encode())
+    for word in sorted(tokenizer.user_word_tag_tab):
+        digest.update(f"{word}\t{tokenizer.FREQ.get(word)}\n".encode())
+    return digest.hexdigest()
+
+
+def cutting_code() -> str:
+    """The code of `Terms._cut` and, found through the names it uses, of this module's functions and
+    constants it depends on (normalise, stem, the patterns, the stop words): a change to any of them
+    changes the cache's version; a change elsewhere in this module (shard sizes) does not."""
+    parts: list[str] = []
+    seen: set[str] = set()
+
+    def visit(function: types.FunctionType) -> None:
+        parts.append(inspect.getsource(function))
+        codes = [function.__code__]
+        while codes:
+            code = codes.pop()
+            codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]  # comprehensions
+            for name in code.co_names:
+                value = globals().get(name)
+                if name in seen or value is None or isinstance(value, (types.ModuleType, type)):
+                    continue
+                seen.add(name)
+                if isinstance(value, types.FunctionType):
+                    visit(value)
+                elif isinstance(value, re.Pattern):
+                    parts.append(f"{name} = {value.pattern!r} {value.flags}")
+                elif isinstance(value, (frozenset, set)):
+                    parts.append(f"{name} = {sorted(value)!r}")
+                else:
+                    parts.append(f"{name} = {value!r}")
+
+    visit(Terms._cut)
+    return "\n".join(parts)
+
+
 def pinyin_terms(chinese: str) -> list[str]:
     """`铜梁区` → `tongliangqu`, `tongliang`: the name with and without its administrative suffix."""
     names = {chinese, re.sub(r"(区|县|自治县|有限公司|集团)$", "", chinese)}
     return sorted({"".join(lazy_pinyin(n)).lower() for n in names if re.fullmatch(r"[\u3400-\u9fff]{2,}", n)})
 
 
-def build_indexes(data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Every file of the search index of both languages, path → JSON text. `aliases`: slug → other names."""
-    terms = Terms(lexicon)  # shared by both languages
+def build_indexes(
+    data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]], cache: Path | None = None
+) -> dict[str, str]:
+    """Every file of the search index of both languages, path → JSON text. `aliases`: slug → other names.
+    `cache`: a folder (content/.cache/search) that keeps the terms of each text between builds; the
+    files are the same with it or without."""
+    terms_cache = TermsCache(cache, lexicon) if cache is not None else None
+    terms = Terms(lexicon, terms_cache)  # shared by both languages
     files: dict[str, str] = {}
     for lang in ("zh", "en"):
         docs = sorted(_documents(data, lang, terms, aliases), key=lambda d: KINDS.index(d.kind))
         files.update((f"{lang}/search/{name}", text) for name, text in encode(docs).items())
+    if terms_cache:
+        terms_cache.save()
     return files
 
 
@@ -160,11 +275,16 @@ def shard_of(term: str, shards: int) -> int:
 
 def encode(docs: list[Doc]) -> dict[str, str]:
     """The entry file, term shards and document shards of one language's index."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[int]] = {}
     previous: dict[str, int] = {}
-    for number, doc in enumerate(docs):
-        for term, weight in sorted(doc.weights.items()):
-            postings[term].append((number - previous.get(term, 0)) * 8 + WEIGHTS.index(weight))
+    weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
+    for number, doc in enumerate(docs):  # the order of a document's terms does not matter: terms are sorted below
+        for term, weight in doc.weights.items():
+            packed = (number - previous.get(term, 0)) * 8 + weight_index[weight]
+            if term in previous:
+                postings[term].append(packed)
+            else:
+                postings[term] = [packed]
             previous[term] = number
     size = sum(len(term) * 3 + 4 * len(p) for term, p in postings.items())
     shard_count = max(1, round(size / TERM_SHARD_BYTES))
@@ -228,10 +348,21 @@ def _documents(data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple
         for words, weight in names(company.name, company.slug):
             doc.add(words, weight)
         yield doc
-    for article in data.articles.values():
+    articles = by_district(data)
+    for article in articles:
         yield _article_doc(article, data, lang, terms, pick)
-    for figure in data.figures.values():
+    position = {a.id: i for i, a in enumerate(articles)}
+    for figure in sorted(data.figures.values(), key=lambda f: position[f.article]):
         yield _figure_doc(figure, data, lang, terms, pick)
+
+
+def by_district(data: SiteData) -> list[ArticleView]:
+    """The articles grouped by their first district (else in the site's order), and after them their figures:
+    the first results of a query for a district, the commonest kind, then sit in a few document shards
+    instead of one shard each (documents are numbered in this order and shards are runs of numbers)."""
+    order = {slug: i for i, slug in enumerate(data.places)}
+    last = len(order)
+    return sorted(data.articles.values(), key=lambda a: order.get(a.districts[0], last) if a.districts else last)
 
 
 def _article_doc(article, data: SiteData, lang: str, terms: Terms, pick) -> Doc:

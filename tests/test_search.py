@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import pickle
 import statistics
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +15,12 @@ import pytest
 import yaml
 
 from generator import search
+from generator.content import load_articles
 from generator.pipeline import Paths, render
 from generator.report import Reporter
-from generator.search import KINDS, WEIGHTS, normalise, pinyin_terms, shard_of, stem
+from generator.search import KINDS, WEIGHTS, build_indexes, normalise, pinyin_terms, search_aliases, shard_of, stem
+from generator.site.view import Name, build_site_data
+from generator.translations import load_english
 
 from .conftest import SEEDS, TEMPLATES, serving
 
@@ -214,3 +219,47 @@ def test_a_long_digit_run_is_not_indexed_and_not_slow(lexicon):
     terms = search.Terms(lexicon)("9" * 100_000 + "万，产值3.5亿元")
     assert "3.5亿" in terms and "3.5" in terms
     assert all(len(t) <= search.LONGEST_NUMBER + 2 for t in terms)
+
+
+def test_terms_cache_gives_the_same_index_and_cuts_only_changed_texts(site, reference, lexicon, tmp_path, monkeypatch):
+    content = site.parent.parent / "content"
+    data = build_site_data(load_articles(content), reference, load_english(content))
+    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    cut: list[str] = []
+    real_cut = search.Terms._cut
+    monkeypatch.setattr(search.Terms, "_cut", lambda self, text: cut.append(text) or real_cut(self, text))
+
+    uncached = build_indexes(data, lexicon, aliases)
+    texts = len(cut)
+    cut.clear()
+    assert build_indexes(data, lexicon, aliases, cache) == uncached  # cold: every text cut, then saved
+    assert len(cut) == texts and (cache / "terms.pickle").is_file()
+    cut.clear()
+    assert build_indexes(data, lexicon, aliases, cache) == uncached  # warm: nothing cut
+    assert cut == []
+
+    first = next(iter(data.articles.values()))
+    changed = dataclasses.replace(first, title=Name("铜梁区储能产业园新项目开工", first.title.en))
+    data = dataclasses.replace(data, articles={**data.articles, first.id: changed})
+    assert build_indexes(data, lexicon, aliases, cache) == build_indexes(data, lexicon, aliases)
+    assert cut[0] == "铜梁区储能产业园新项目开工" and cut.count(cut[0]) == 2  # with the cache, then without
+    saved = pickle.loads((cache / "terms.pickle").read_bytes())["terms"]
+    assert len(saved) == texts  # the old title's entry pruned, the new one kept
+
+    (cache / "terms.pickle").write_bytes(b"not a pickle")  # a corrupt cache is ignored and replaced
+    cut.clear()
+    assert build_indexes(data, lexicon, aliases, cache) == build_indexes(data, lexicon, aliases)
+    assert pickle.loads((cache / "terms.pickle").read_bytes())["terms"] == saved
+
+
+def test_terms_cache_is_dropped_when_the_lexicon_or_the_cutting_changes(reference, lexicon, tmp_path, monkeypatch):
+    from generator.lexicon import Lexicon
+
+    words = reference.user_words()
+    versions = {search.TermsCache(tmp_path, Lexicon(w)).version for w in (words, words[:-1])}
+    assert len(versions) == 2
+    version = search.TermsCache(tmp_path, lexicon).version
+    monkeypatch.setattr(search, "TERM_SHARD_BYTES", 1_000)  # not a cutting parameter
+    assert search.TermsCache(tmp_path, lexicon).version == version
+    monkeypatch.setattr(search, "CHINESE_STOP_WORDS", search.CHINESE_STOP_WORDS | {"有"})  # used by Terms._cut
+    assert search.TermsCache(tmp_path, lexicon).version != version

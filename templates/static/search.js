@@ -52,16 +52,29 @@
     return hash % this.entry.t;
   };
 
-  // Loads the term shards a query can touch: one per Chinese character, one per word or number.
+  Index.prototype.load = function (n) {
+    var self = this;
+    if (!this.termShards[n]) {
+      this.termShards[n] = fetchJSON(this.base + "t" + n + ".json").then(function (shard) { self.addTerms(shard); });
+    }
+    return this.termShards[n];
+  };
+
+  // Loads the term shards a query touches: one per word or number, and for Chinese one per character
+  // where parse() looks for a word. Forward maximum matching only needs the terms that start where a
+  // word starts, so the characters inside a word already found need no shard of their own (智能网联新能源汽车
+  // is one term: one shard, not nine); the shards come one word after another.
   Index.prototype.prepare = function (text) {
-    var self = this, needed = {}, pieces = text.match(/[a-z0-9][a-z0-9.%]*|[\u3400-\u9fff\uf900-\ufaff]/g) || [];
-    pieces.forEach(function (piece) { needed[self.shardOf(piece)] = true; });
-    return Promise.all(Object.keys(needed).map(function (n) {
-      if (!self.termShards[n]) {
-        self.termShards[n] = fetchJSON(self.base + "t" + n + ".json").then(function (shard) { self.addTerms(shard); });
-      }
-      return self.termShards[n];
-    }));
+    var self = this, latin = text.match(/[a-z0-9][a-z0-9.%]*/g) || [];
+    function from(at) {
+      while (at < text.length && !CJK.test(text.charAt(at))) at++;
+      if (at >= text.length) return Promise.resolve();
+      return self.load(self.shardOf(text.charAt(at))).then(function () {
+        var word = self.longestAt(text, at, 2);
+        return from(at + (word ? word.length : 1));
+      });
+    }
+    return Promise.all(latin.map(function (piece) { return self.load(self.shardOf(piece)); }).concat([from(0)]));
   };
 
   Index.prototype.addTerms = function (shard) {
