@@ -78,7 +78,7 @@ def render(
             reporter.warn(warning)
         for error in loaded.errors:
             reporter.error(error)
-        cache = paths.content / ".cache" / "render"
+        cache = paths.content / ".cache"
         result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon, cache)
     return result
 

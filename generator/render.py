@@ -79,7 +79,8 @@ def render_site(
     lexicon: Lexicon | None = None,
     cache: Path | None = None,
 ) -> RenderResult:
-    """`cache`: where the page records of incremental rendering are kept (none: every page renders)."""
+    """`cache` (content/.cache): where the page records and article views (render/) and the search
+    index's cut texts (search/) are kept for the next build; without it, everything is made anew."""
     english = english or English()
     options = options or RenderOptions()
     status = translation_status(collect_messages(articles, *name_words(reference)), english)
@@ -91,13 +92,14 @@ def render_site(
             "run `briefing translations`, translate the listed entries, or build without --strict",
         )
     clock = Stopwatch()
-    data = build_site_data(articles, reference, english, cache / "views.pickle" if cache else None)
+    data = build_site_data(articles, reference, english, cache / "render" / "views.pickle" if cache else None)
     lexicon = lexicon or Lexicon(reference.user_words())
-    memory = RenderMemory.load(cache, out)
+    memory = RenderMemory.load(cache / "render" if cache else None, out)
     clock.lap("site data")
     with staged_site(out) as site:
         work = PageWork(_environment(templates), data, options, global_key(templates, data, options), memory.pages)
-        rendered, indexes = render_pages_and_search(work, site, lexicon, search_aliases(reference))
+        search_cache = cache / "search" if cache else None
+        rendered, indexes = render_pages_and_search(work, site, lexicon, search_aliases(reference), search_cache)
         clock.lap("pages+search")
         clock.laps.update({f"  {step}": seconds for step, seconds in rendered.seconds.items()})
         files = {**_machine_files(data, rendered.paths, options.base_url), **data_files(articles, reference, english)}
@@ -170,7 +172,7 @@ class Rendered:
 
 
 def render_pages_and_search(
-    work: PageWork, site: StagedSite, lexicon: Lexicon, aliases: dict
+    work: PageWork, site: StagedSite, lexicon: Lexicon, aliases: dict, search_cache: Path | None = None
 ) -> tuple[Rendered, dict[str, str]]:
     """The HTML pages (written into the staged site) and the search index. On a large site the pages are
     rendered in parts and the index built beside them, in forked processes (forking.py); the output is
@@ -184,7 +186,7 @@ def render_pages_and_search(
     def run(part: list | None) -> tuple[Rendered | dict[str, str], float]:
         started = time.perf_counter()
         if part is None:
-            result: Rendered | dict[str, str] = build_indexes(work.data, lexicon, aliases)
+            result: Rendered | dict[str, str] = build_indexes(work.data, lexicon, aliases, search_cache)
         else:
             result = render_pages(work, site, part, bilingual=part is parts[0])
         return result, time.perf_counter() - started
