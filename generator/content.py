@@ -17,12 +17,18 @@ Files are written only when their bytes change; key order is fixed, so a second 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import difflib
+import functools
+import hashlib
 import json
+import math
 import os
+import pickle
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +39,7 @@ from .errors import BriefingError
 from .model import Article
 from .safety import crash_point
 from .yamlfiles import DUMPER, LOADER
+from .yamlfiles import dump as dump_yaml
 
 ARTICLES_DIR = "articles"
 EXTRACTED_DIR = ".extracted"
@@ -85,7 +92,6 @@ _FIGURE_OPTIONAL_TEXT = ("qualifier", "metric", "metric_en", "subject")
 JOURNAL_DIR = ".journal"
 
 
-
 @dataclass(frozen=True)
 class Conflict:
     article: str
@@ -115,9 +121,42 @@ class MergeResult:
 
 def machine_record(article: Article) -> dict[str, Any]:
     """The article as the plain dict stored in files, keys in MACHINE_FIELDS order."""
+    if dataclasses.is_dataclass(article) and not isinstance(article, type):
+        try:
+            return {key: _record_value(getattr(article, key)) for key in MACHINE_FIELDS}
+        except _Unusual:
+            pass
     raw = dataclasses.asdict(article)
-    record = {key: _plain(raw[key]) for key in MACHINE_FIELDS}
-    return record
+    return {key: _plain(raw[key]) for key in MACHINE_FIELDS}
+
+
+class _Unusual(Exception):
+    """A value _record_value leaves to dataclasses.asdict."""
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _record_value(value: Any) -> Any:
+    """_plain(dataclasses.asdict(...)) of one field, the same values without asdict's generic walk."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value  # what copy.deepcopy gives for them
+    if kind is list or kind is tuple:
+        return [_record_value(v) for v in value]
+    if kind is dict:
+        if not all(type(k) in _ATOMIC for k in value):
+            raise _Unusual
+        return {k: _record_value(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES.get(kind)
+        if names is None:
+            names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return {name: _record_value(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple | dict):
+        raise _Unusual  # subclasses, named tuples
+    return copy.deepcopy(value)
 
 
 def _plain(value: Any) -> Any:
@@ -130,12 +169,18 @@ def _plain(value: Any) -> Any:
 
 def read_article_file(path: Path) -> dict[str, Any]:
     """Front matter and body of an article file; errors name file:line:col and the fix."""
+    return _parse_article(path, path.read_bytes())
+
+
+def _parse_article(path: Path, data: bytes) -> dict[str, Any]:
+    """read_article_file of the given bytes of `path` (parsed once: the node tree for error positions is
+    composed only when a field has the wrong shape)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _text(data)
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise BriefingError(f"{path}:{line}", "is not UTF-8 text", "save the file as UTF-8") from None
-    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    text = text.lstrip("\ufeff")
     match = _FRONT_MATTER.match(text)
     if not match:
         raise BriefingError(
@@ -144,7 +189,6 @@ def read_article_file(path: Path) -> dict[str, Any]:
             "the file must start with a line '---', then 'key: value' lines, then a line '---' before the body",
         )
     try:
-        node = yaml.compose(match.group(1), Loader=LOADER)
         fields = yaml.load(match.group(1), Loader=LOADER) or {}
     except yaml.YAMLError as error:
         raise BriefingError(
@@ -160,8 +204,14 @@ def read_article_file(path: Path) -> dict[str, Any]:
     problem = _shape_problem(fields, path.stem)
     if problem:
         keys, what, fix = problem
+        node = yaml.compose(match.group(1), Loader=LOADER)
         raise BriefingError(f"{path}:{_position(node, keys)}", what, fix)
     return fields
+
+
+def _text(data: bytes) -> str:
+    """Bytes as Path.read_text(encoding="utf-8") gives them: UTF-8, every line end ('\\r\\n', '\\r') read as '\\n'."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _shape_problem(fields: dict[str, Any], stem: str) -> tuple[tuple, str, str] | None:
@@ -268,28 +318,38 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 
 def render_article_file(fields: dict[str, Any]) -> str:
     front = {k: v for k, v in fields.items() if k != "body"}
-    dumped = yaml.dump(front, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = dump_yaml(front)
     return f"---\n{dumped}---\n\n{fields.get('body', '')}"
 
 
 def merge_articles(
-    content_dir: Path, articles: list[Article], unread_seeds: frozenset[str] = frozenset()
+    content_dir: Path,
+    articles: list[Article],
+    unread_seeds: frozenset[str] = frozenset(),
+    cache: ContentCache | None = None,
 ) -> MergeResult:
     """Merge fresh extraction with the editors' files and write the result (all files at once).
 
     An article file that cannot be read is reported in `errors` and left exactly as it is, as are
     the articles of seeds that could not be read this time (`unread_seeds`): they are not "gone".
+    Files are read through `cache` (by default content/.cache/, saved after the merge), and a file that
+    already holds what the merge would write is not rendered again.
     """
-    plan = _MergePlan(content_dir)
+    own = cache is None
+    plan = _MergePlan(content_dir, cache or ContentCache(content_dir))
     for article in articles:
         plan.merge(article)
     plan.keep_orphans({a.id for a in articles}, unread_seeds)
-    return plan.result()
+    result = plan.result()
+    if own:
+        plan.cache.save()
+    return result
 
 
 class _MergePlan:
-    def __init__(self, content_dir: Path) -> None:
+    def __init__(self, content_dir: Path, cache: ContentCache) -> None:
         self.content_dir = content_dir
+        self.cache = cache
         self.outputs: dict[Path, str] = {}
         self.stored: list[StoredArticle] = []
         self.conflicts: list[Conflict] = []
@@ -303,16 +363,26 @@ class _MergePlan:
         path = article_path(self.content_dir, article.id)
         snapshot_path = extracted_path(self.content_dir, article.id)
         try:
-            current = read_article_file(path) if path.exists() else None
+            current = self.cache.article(path) if path.exists() else None
         except BriefingError as error:
             self.errors.append(f"{error.message}; the file is left as it is and the article is skipped")
             self.skipped.add(article.id)
             return
-        before = _read_snapshot(snapshot_path, self.warnings)
+        before = _read_snapshot(snapshot_path, self.warnings, self.cache)
         merged = self._merge_fields(article.id, machine, current, before, path)
-        self.outputs[path] = render_article_file(merged)
-        self.outputs[snapshot_path] = _dump_yaml(machine)
+        self._output(path, merged, article=True)
+        self._output(snapshot_path, machine, article=False)
         self.stored.append(StoredArticle(path, merged))
+
+    def _output(self, path: Path, data: dict[str, Any], article: bool) -> None:
+        """The file's new text, unless the file holds it already (then it is not rendered at all)."""
+        fingerprint = _fingerprint(data)
+        if self.cache.holds(path, fingerprint):
+            return  # exactly what write_outputs would find unchanged
+        text = render_article_file(data) if article else _dump_yaml(data)
+        self.outputs[path] = text
+        parsed = _article_parse(path, data, text) if article else _yaml_parse(data, text)
+        self.cache.rendered_as(path, fingerprint, text, parsed)
 
     def _merge_fields(
         self, article_id: str, machine: dict, current: dict | None, before: dict | None, path: Path
@@ -356,12 +426,12 @@ class _MergePlan:
                 continue
             snapshot_path = extracted_path(self.content_dir, article_id)
             try:
-                fields = read_article_file(path)
+                fields = self.cache.article(path)
             except BriefingError as error:
                 self.errors.append(f"{error.message}; the file is left as it is and the article is skipped")
                 self.skipped.add(article_id)
                 continue
-            snapshot = _read_snapshot(snapshot_path, self.warnings)
+            snapshot = _read_snapshot(snapshot_path, self.warnings, self.cache)
             source = fields.get("source") if isinstance(fields.get("source"), dict) else {}
             if source.get("file") in unread_seeds:
                 self.skipped.add(article_id)
@@ -390,12 +460,32 @@ class _MergePlan:
         return MergeResult(self.stored, self.conflicts, self.warnings, written, self.errors)
 
 
-def _read_snapshot(path: Path, warnings: list[str]) -> dict | None:
+def _article_parse(path: Path, fields: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """What reading back `text` (render_article_file(fields)) gives, without parsing it, when the fields
+    are plain values whose YAML round trip is exact (else None: the text is parsed when cached)."""
+    front = {k: v for k, v in fields.items() if k != "body"}
+    body = fields.get("body", "")
+    if not (isinstance(body, str) and _round_trips(front)) or "\r" in text:
+        return None
+    match = _FRONT_MATTER.match(text)
+    front_text = text[4 : len(text) - len(body) - 5]  # render_article_file: ---\n{front}---\n\n{body}
+    if match is None or match.group(1) != front_text or match.group(2).lstrip("\n") != body:
+        return None
+    parsed = {**front, "body": body}
+    return parsed if _shape_problem(parsed, path.stem) is None else None
+
+
+def _yaml_parse(data: Any, text: str) -> Any:
+    """What reading back `text` (_dump_yaml(data)) gives when the round trip is exact, else None."""
+    return data if "\r" not in text and _round_trips(data) else None
+
+
+def _read_snapshot(path: Path, warnings: list[str], cache: ContentCache | None = None) -> dict | None:
     """What the machine wrote last time, or None (then every field present is taken as the editor's)."""
     if not path.exists():
         return None
     try:
-        snapshot = _read_yaml(path)
+        snapshot = cache.yaml(path) if cache is not None else _read_yaml(path)
     except BriefingError as error:
         warnings.append(f"{error.message}; the article is compared with the new extraction instead")
         return None
@@ -495,24 +585,31 @@ def extracted_path(content_dir: Path, article_id: str) -> Path:
     return content_dir / EXTRACTED_DIR / f"{article_id}.yaml"
 
 
-def known_anchors(content_dir: Path) -> dict[tuple[str, str], str]:
+def known_anchors(content_dir: Path, cache: ContentCache | None = None) -> dict[tuple[str, str], str]:
     """(seed file, anchor) -> article id, from the last extraction: keeps ids stable across runs."""
+    reader = cache or ContentCache(content_dir)
     folder = content_dir / EXTRACTED_DIR
     anchors: dict[tuple[str, str], str] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.exists() else []:
         try:
-            record = _read_yaml(path)
+            record = reader.yaml(path)
         except BriefingError:
             continue  # reported when the article is merged
         if isinstance(record, dict) and isinstance(record.get("source"), dict):
             anchors[(str(record["source"].get("file", "")), str(record.get("anchor", "")))] = path.stem
+    if cache is None:
+        reader.save()
     return anchors
 
 
-def load_articles(content_dir: Path) -> list[StoredArticle]:
+def load_articles(content_dir: Path, cache: ContentCache | None = None) -> list[StoredArticle]:
     """All article files under content/articles/, as editors left them (the first bad file raises)."""
+    reader = cache or ContentCache(content_dir)
     folder = content_dir / ARTICLES_DIR
-    return [StoredArticle(p, read_article_file(p)) for p in sorted(folder.glob("*.md"))] if folder.exists() else []
+    articles = [StoredArticle(p, reader.article(p)) for p in sorted(folder.glob("*.md"))] if folder.exists() else []
+    if cache is None:
+        reader.save()
+    return articles
 
 
 @dataclass(frozen=True)
@@ -524,22 +621,28 @@ class Loaded:
     """Unknown districts, zones or industries: dropped from what is rendered (the file is unchanged)."""
 
 
-def load_content(content_dir: Path, places: set[str], industries: set[str]) -> Loaded:
+def load_content(
+    content_dir: Path, places: set[str], industries: set[str], cache: ContentCache | None = None
+) -> Loaded:
     """The article files ready to render: unreadable files are reported and skipped; slugs that the
-    reference data does not know are reported (file:line:col, with the nearest known slug) and left out."""
+    reference data does not know are reported (file:line:col, with the nearest known slug) and left out.
+    Files are read through `cache` (by default content/.cache/, saved after reading)."""
+    reader = cache or ContentCache(content_dir)
     folder = content_dir / ARTICLES_DIR
     articles, errors, warnings = [], [], []
     readable: list[tuple[Path, dict]] = []
     for path in sorted(folder.glob("*.md")) if folder.exists() else []:
         try:
-            readable.append((path, read_article_file(path)))
+            readable.append((path, reader.article(path)))
         except BriefingError as error:
             errors.append(f"{error.message}; the file is left as it is and the article is skipped")
+    if cache is None:
+        reader.save()
     figure_owners = _figure_owners(readable)
     for path, fields in readable:
         fields = _known_slugs(path, fields, places, industries, warnings)
         fields = _unique_figures(path, fields, figure_owners, warnings)
-        cleaned = _without_control_characters(fields)
+        cleaned = _without_control_characters(fields) if _may_hold_control_characters(fields) else fields
         if cleaned != fields:
             warnings.append(f"{path}: control characters (e.g. from \\e or \\x07 escapes) removed from its text")
         articles.append(StoredArticle(path, cleaned))
@@ -552,12 +655,18 @@ def _figure_owners(readable: list[tuple[Path, dict]]) -> dict[str, Path]:
     owners: dict[str, Path] = {}
     for path, fields in readable:
         for figure in fields.get("figures") or []:
-            if re.fullmatch(rf"{re.escape(path.stem)}-\d+", figure["id"]):
+            if _numbered(figure["id"], path.stem):
                 owners.setdefault(figure["id"], path)
     for path, fields in readable:
         for figure in fields.get("figures") or []:
             owners.setdefault(figure["id"], path)
     return owners
+
+
+def _numbered(figure_id: str, stem: str) -> bool:
+    """re.fullmatch(rf"{re.escape(stem)}-\\d+", figure_id) without a pattern per file."""
+    number = figure_id[len(stem) + 1 :]
+    return figure_id.startswith(f"{stem}-") and number != "" and number.isdecimal()
 
 
 def _unique_figures(path: Path, fields: dict, owners: dict[str, Path], warnings: list[str]) -> dict:
@@ -576,6 +685,18 @@ def _unique_figures(path: Path, fields: dict, owners: dict[str, Path], warnings:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JSON_CONTROL = re.compile(r"\\u00[01]|\\[bf]|\x7f")
+"""How JSON writes the characters of _CONTROL (or, at worst, a backslash written before u00, b or f)."""
+
+
+def _may_hold_control_characters(value: Any) -> bool:
+    """False when no text in `value` has a character of _CONTROL: JSON (C-fast) escapes each of them as
+    \\u00XX, \\b or \\f except DEL, which it leaves as it is. True when in doubt."""
+    try:
+        written = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        return True
+    return _JSON_CONTROL.search(written) is not None
 
 
 def _without_control_characters(value: Any) -> Any:
@@ -596,6 +717,8 @@ def _known_slugs(path: Path, fields: dict, places: set[str], industries: set[str
 
     def keep(keys: tuple, slugs: list[str], what: str) -> list[str]:
         nonlocal node
+        if known[what].issuperset(slugs):
+            return list(slugs)  # all known (most files): no warnings
         good = [s for s in slugs if s in known[what]]
         for index, slug in ((i, s) for i, s in enumerate(slugs) if s not in known[what]):
             if node is None:
@@ -640,8 +763,12 @@ def _read_conflicts(content_dir: Path) -> list[dict]:
 
 
 def _read_yaml(path: Path) -> Any:
+    return _parse_yaml(path, path.read_bytes())
+
+
+def _parse_yaml(path: Path, data: bytes) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
+        return yaml.load(_text(data), Loader=LOADER)
     except yaml.YAMLError as error:
         raise BriefingError(
             _yaml_where(path, error),
@@ -651,4 +778,197 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+    return dump_yaml(data)
+
+
+CACHE_FILE = Path(".cache") / "content.pickle"
+_CACHE_MAGIC = b"briefing-content-cache 1\n"
+
+
+class ContentCache:
+    """What the files of content/ parse to, by their bytes, so that an unchanged file is not parsed again.
+
+    Kept in content/.cache/content.pickle (a local cache, not for version control), one entry per file:
+    the digest of the file's bytes and its parsed value. An entry is used only when the file's bytes
+    have that digest now, so it can never be stale; files that fail to parse or validate get no entry
+    (their errors are found again every time). Beside it, for each file the merge writes, the digest of
+    the data it was rendered from and of the text: when the same data comes again and the file still
+    holds that text, it is neither rendered nor written. The cache file is written whole by rename and
+    carries a checksum: a missing, truncated, corrupt or older-version file is ignored.
+    """
+
+    def __init__(self, content_dir: Path) -> None:
+        self.root = content_dir
+        self.file = content_dir / CACHE_FILE
+        self.parsed: dict[str, tuple[bytes, bytes]] = {}
+        """relative path -> (digest of the file's bytes, pickled parse of those bytes)"""
+        self.rendered: dict[str, tuple[bytes, bytes]] = {}
+        """relative path -> (fingerprint of the data last rendered into it, digest of the text)"""
+        self.digests: dict[str, bytes] = {}
+        """digests of the files read in this run"""
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = self.file.read_bytes()
+        except OSError:
+            return
+        head = len(_CACHE_MAGIC)
+        if raw[:head] != _CACHE_MAGIC or _digest(raw[head + 32 :], 32) != raw[head : head + 32]:
+            return  # truncated, corrupt or another layout: start afresh
+        try:
+            version, parsed, rendered = pickle.loads(raw[head + 32 :])
+        except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the cache is only ignored
+            return
+        if version == _cache_version() and isinstance(parsed, dict) and isinstance(rendered, dict):
+            self.parsed, self.rendered = parsed, rendered
+
+    def _key(self, path: Path) -> str:
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+
+    def article(self, path: Path) -> dict[str, Any]:
+        """read_article_file(path), from the cache when the file's bytes were parsed before."""
+        return self._read(path, _parse_article)
+
+    def yaml(self, path: Path) -> Any:
+        """_read_yaml(path), from the cache when the file's bytes were parsed before."""
+        return self._read(path, _parse_yaml)
+
+    def _read(self, path: Path, parse: Any) -> Any:
+        data = path.read_bytes()
+        key, digest = self._key(path), _digest(data)
+        self.digests[key] = digest
+        entry = self.parsed.get(key)
+        if entry is not None and entry[0] == digest:
+            try:
+                return pickle.loads(entry[1])  # a fresh copy: callers may change what they get
+            except Exception:  # noqa: BLE001 - a damaged entry is parsed again
+                pass
+        value = parse(path, data)  # errors propagate, and nothing is cached for them
+        self._store(key, digest, value)
+        return value
+
+    def _store(self, key: str, digest: bytes, value: Any) -> None:
+        try:
+            pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - not picklable: simply not cached
+            return
+        self.parsed[key] = (digest, pickled)
+        self.dirty = True
+
+    def holds(self, path: Path, fingerprint: bytes | None) -> bool:
+        """Whether `path` holds, byte for byte, what rendering data of this fingerprint gives."""
+        entry = self.rendered.get(self._key(path))
+        if fingerprint is None or entry is None or entry[0] != fingerprint:
+            return False
+        key = self._key(path)
+        if key not in self.digests:
+            try:
+                self.digests[key] = _digest(path.read_bytes())
+            except OSError:
+                return False
+        return self.digests[key] == entry[1]
+
+    def rendered_as(self, path: Path, fingerprint: bytes | None, text: str, parsed: Any = None) -> None:
+        """`text` is what data of this fingerprint renders to, and is about to be written to `path`;
+        `parsed`, when given, is what `text` parses to (else the text is parsed here when needed)."""
+        key, data = self._key(path), text.encode("utf-8")
+        digest = _digest(data)
+        if fingerprint is not None and self.rendered.get(key) != (fingerprint, digest):
+            self.rendered[key] = (fingerprint, digest)
+            self.dirty = True
+        entry = self.parsed.get(key)
+        if entry is not None and entry[0] == digest:
+            return
+        if parsed is None:
+            try:
+                parsed = (_parse_article if path.suffix == ".md" else _parse_yaml)(path, data)
+            except BriefingError:
+                return
+        self._store(key, digest, parsed)
+
+    def save(self) -> None:
+        """Write the cache if it changed (entries of files that are gone are dropped)."""
+        if not self.dirty:
+            return
+        for table in (self.parsed, self.rendered):
+            for key in [k for k in table if not (self.root / k).exists()]:
+                del table[key]
+        payload = pickle.dumps((_cache_version(), self.parsed, self.rendered), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(_CACHE_MAGIC + _digest(payload, 32) + payload)
+            os.replace(temporary, self.file)  # a killed run leaves the old cache or the new one, never half
+            for left in self.file.parent.glob(f".{self.file.name}.*.tmp"):  # by runs killed while saving
+                left.unlink(missing_ok=True)
+        except OSError:
+            return  # a cache that cannot be written is only slower next time
+        self.dirty = False
+
+
+def _digest(data: bytes, size: int = 20) -> bytes:
+    return hashlib.blake2b(data, digest_size=size).digest()
+
+
+@functools.cache
+def _cache_version() -> bytes:
+    """What parsed and rendered values depend on besides the bytes: this code, PyYAML and Python."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (sys.version, yaml.__version__, LOADER.__name__, DUMPER.__name__, str(pickle.HIGHEST_PROTOCOL)):
+        digest.update(part.encode() + b"\0")
+    for module in (Path(__file__), Path(__file__).with_name("yamlfiles.py")):
+        digest.update(module.read_bytes())
+    return digest.digest()
+
+
+def _round_trips(value: Any) -> bool:
+    """Whether YAML gives `value` back exactly from the text it writes for it, without a doubt: dicts with
+    text keys, lists, text that is printable apart from line breaks inside it, finite numbers, booleans and
+    None, no container twice (YAML would write an alias). Such values are cached as what their files parse
+    to without parsing them (tests/test_content_cache.py checks the claim on every file it writes)."""
+    stack, seen = [value], set()
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not (item.isprintable() or _printable_lines(item)):
+                return False
+        elif kind is dict or kind is list:
+            if id(item) in seen:
+                return False
+            seen.add(id(item))
+            if kind is dict:
+                for key in item:
+                    if type(key) is not str or not key.isprintable():
+                        return False
+                stack.extend(item.values())
+            else:
+                stack.extend(item)
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
+        elif not (kind is int or kind is bool or item is None):
+            return False
+    return True
+
+
+def _printable_lines(text: str) -> bool:
+    return (
+        not text.startswith(("\n", " "))
+        and not text.endswith(" ")
+        and " \n" not in text
+        and "\n " not in text
+        and all(line.isprintable() for line in text.split("\n"))
+    )
+
+
+def _fingerprint(data: Any) -> bytes | None:
+    """A digest that differs whenever YAML would write `data` differently: pickle records types, values,
+    key order and which objects are shared (YAML writes a container met twice as an alias); None when the
+    data cannot be pickled (then it is simply rendered)."""
+    try:
+        return _digest(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001
+        return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import (
+    ContentCache,
     MergeResult,
     known_anchors,
     load_articles,
@@ -55,8 +56,10 @@ def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) ->
         _recover_content(paths, reporter)
         reference = load_reference(paths.content)  # validated before anything is read or written
         knowledge = Knowledge.build(reference, lexicon or Lexicon(reference.user_words()))
-        articles, unread = read_seeds(paths, reporter, knowledge)
-        result = merge_articles(paths.content, articles, frozenset(unread))
+        cache = ContentCache(paths.content)  # files parsed before are not parsed again
+        articles, unread = read_seeds(paths, reporter, knowledge, cache)
+        result = merge_articles(paths.content, articles, frozenset(unread), cache)
+        cache.save()
     for warning in result.warnings:
         reporter.warn(warning)
     for error in result.errors:
@@ -73,7 +76,10 @@ def render(
         recover_site(paths.out)
         reference = load_reference(paths.content)
         english = load_english(paths.content)
-        loaded = load_content(paths.content, {p.slug for p in reference.places}, {i.slug for i in reference.industries})
+        cache = ContentCache(paths.content)  # after extract: the files it wrote are in it already
+        places, industries = {p.slug for p in reference.places}, {i.slug for i in reference.industries}
+        loaded = load_content(paths.content, places, industries, cache)
+        cache.save()
         for warning in loaded.warnings:
             reporter.warn(warning)
         for error in loaded.errors:
@@ -103,10 +109,12 @@ def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> 
     return read_seeds(paths, reporter, knowledge)[0]
 
 
-def read_seeds(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> tuple[list[Article], list[str]]:
+def read_seeds(
+    paths: Paths, reporter: Reporter, knowledge: Knowledge, cache: ContentCache | None = None
+) -> tuple[list[Article], list[str]]:
     """Every article of every readable seed, and the seeds that could not be read (reported)."""
     seeds = list_seeds(paths.seeds)
-    anchors = known_anchors(paths.content)
+    anchors = known_anchors(paths.content, cache)
     cache = ExtractionCache(paths.content / ".cache" / "extract", sorted((paths.content / "reference").glob("*.yaml")))
     articles: list[Article] = []
     owners: dict[str, str] = {}
