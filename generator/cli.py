@@ -77,7 +77,8 @@ def _render(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
         pages=result.pages,
         articles=result.articles,
         figures=result.figures,
-        **{"untranslated": result.english_missing},
+        **{"untranslated": result.english_missing, "pages rendered": result.pages_rendered},
+        **{"files written": result.files_written},
     )
     return 0
 
@@ -91,6 +92,7 @@ def _build(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
         figures=rendered.figures,
         conflicts=len(merged.conflicts),
         untranslated=rendered.english_missing,
+        **{"pages rendered": rendered.pages_rendered, "files written": rendered.files_written},
     )
     return 0
 

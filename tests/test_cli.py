@@ -29,7 +29,9 @@ def test_build_writes_content_and_site_and_ends_with_a_summary(project):
     result = run(project, "build")
     assert result.returncode == 0, result.stderr
     assert re.match(
-        r"built: \d+ pages, 20 articles, \d+ figures, 0 conflicts, \d+ untranslated, 0 warnings in ", result.stdout
+        r"built: \d+ pages, 20 articles, \d+ figures, 0 conflicts, \d+ untranslated, \d+ pages rendered, "
+        r"\d+ files written, 0 warnings in ",
+        result.stdout,
     )
     assert result.stderr == ""  # not a terminal: no progress drawn
     assert (project.content / "articles" / "004-07.md").exists()
