@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable
 
 import jieba
-from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -18,18 +17,36 @@ class Lexicon:
     """Chinese word segmentation with the project's own words (districts, companies, metrics) added."""
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
-        self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.initialize()
+        self._user_words = tuple(user_words)
+        self._loaded: jieba.Tokenizer | None = None
         self._idf: dict[str, float] | None = None
         self._median_idf = 0.0
         self._tagger = None  # jieba.posseg, imported on first use: it loads a large table
         self._cuts: dict[str, tuple[str, ...]] = {}
-        for word in user_words:
-            self._tokenizer.add_word(word, freq=max(self._tokenizer.suggest_freq(word), 1000), tag="n")
+
+    @property
+    def _tokenizer(self) -> jieba.Tokenizer:
+        """jieba's dictionary with the project's words, loaded on first use (about 0.8 s): a build whose
+        seeds and search texts are all cached never needs it."""
+        if self._loaded is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for word in self._user_words:
+                tokenizer.add_word(word, freq=max(tokenizer.suggest_freq(word), 1000), tag="n")
+            self._loaded = tokenizer
+        return self._loaded
+
+    def signature(self) -> str:
+        """What the words found depend on besides the text: jieba's version and dictionary, the added words."""
+        return "\n".join((jieba.__version__, str(jieba.dt.dictionary), *sorted(self._user_words)))
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word in jieba's reference corpus: high for rare words."""
         if self._idf is None:
+            # imported here: jieba.analyse loads its part-of-speech tables (about 1 s), which a build
+            # whose seeds are all cached never needs
+            from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
+
             self._idf, self._median_idf = IDFLoader(DEFAULT_IDF).get_idf()
         return self._idf.get(word, self._median_idf)
 

@@ -199,10 +199,7 @@ def _terms_version(lexicon: Lexicon) -> str:
     digest = hashlib.sha256(jieba.__version__.encode())
     digest.update(cutting_code().encode())
     digest.update(Path(__file__).with_name("lexicon.py").read_bytes())
-    tokenizer = lexicon.tokenizer
-    digest.update(f"{tokenizer.dictionary}\n{tokenizer.total}\n".encode())
-    for word in sorted(tokenizer.user_word_tag_tab):
-        digest.update(f"{word}\t{tokenizer.FREQ.get(word)}\n".encode())
+    digest.update(lexicon.signature().encode())
     return digest.hexdigest()
 
 
