@@ -16,21 +16,37 @@ from pathlib import Path
 from typing import Any
 
 
+def read_pickle(file: Path) -> Any:
+    """What `write_pickle` stored, or None when the file is missing, damaged or from other code."""
+    try:
+        with file.open("rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # noqa: BLE001 - unpickling a damaged file can raise almost anything
+        return None
+
+
+def write_pickle(file: Path, value: Any) -> None:
+    """Store `value` so that a killed run leaves the old file or the new one, never half of one."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, file)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class Memo:
     def __init__(self, file: Path | None, scope: bytes) -> None:
         self.file, self.scope = file, scope
         self._old: dict[bytes, Any] = {}
         self._used: dict[bytes, Any] = {}
         self._changed = False
-        if file is None:
-            return
-        try:
-            with file.open("rb") as stream:
-                stored = pickle.load(stream)
-            if stored["scope"] == scope:
-                self._old = stored["entries"]
-        except Exception:  # noqa: BLE001 - missing, old or damaged: start empty
-            pass
+        stored = read_pickle(file) if file else None
+        if isinstance(stored, dict) and stored.get("scope") == scope and isinstance(stored.get("entries"), dict):
+            self._old = stored["entries"]
 
     def get(self, key: bytes) -> Any:
         if key in self._old:
@@ -45,15 +61,7 @@ class Memo:
     def save(self) -> None:
         if self.file is None or not (self._changed or len(self._used) != len(self._old)):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump({"scope": self.scope, "entries": self._used}, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_pickle(self.file, {"scope": self.scope, "entries": self._used})
 
 
 def digest(text: str) -> bytes:

@@ -29,8 +29,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import os
-import pickle
 import re
 import types
 import unicodedata
@@ -42,6 +40,7 @@ import jieba
 from pypinyin import lazy_pinyin
 
 from .lexicon import Lexicon
+from .memo import read_pickle, write_pickle
 from .site.view import ArticleView, FigureView, Name, SiteData
 
 KINDS = ("district", "industry", "company", "article", "figure")
@@ -161,11 +160,7 @@ class TermsCache:
         self.used: dict[bytes, str] = {}
 
     def _load(self) -> dict[bytes, str]:
-        try:
-            with open(self.folder / self.FILE, "rb") as file:
-                saved = pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-            return {}  # missing or unreadable: cut again
+        saved = read_pickle(self.folder / self.FILE)  # None when missing or unreadable: cut again
         if not isinstance(saved, dict) or saved.get("version") != self.version:
             return {}
         entries = saved.get("terms")
@@ -186,11 +181,7 @@ class TermsCache:
         """Write the texts of this build (atomically: temporary file, then rename), if anything changed."""
         if self.used.keys() == self.stored.keys():
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{self.FILE}.{os.getpid()}.tmp"
-        payload = {"version": self.version, "terms": self.used}
-        temporary.write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, self.folder / self.FILE)  # a killed build leaves the old file whole
+        write_pickle(self.folder / self.FILE, {"version": self.version, "terms": self.used})
         self.stored = dict(self.used)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from .errors import BriefingError
 from .extract import Knowledge, extract_article, infer_page_year, page_texts
 from .forking import fork_map
 from .ingest import ingest_seed
+from .memo import read_pickle, write_pickle
 from .model import Article
 
 PARALLEL_FROM = 8
@@ -65,20 +64,13 @@ class ExtractionCache:
 
     def get(self, key: str) -> SeedResult | None:
         self.used.add(key)
-        try:
-            with open(self.folder / f"{key}.pickle", "rb") as file:
-                result = pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            return None  # missing or unreadable (an older layout): extract again
+        result = read_pickle(self.folder / f"{key}.pickle")  # None when missing or unreadable: extract again
         return result if isinstance(result, SeedResult) else None
 
     def put(self, key: str, result: SeedResult) -> None:
         if result.error:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, self.folder / f"{key}.pickle")  # a killed build leaves no half-written entry
+        write_pickle(self.folder / f"{key}.pickle", result)  # a killed build leaves no half-written entry
 
     def prune(self) -> None:
         """Forget the entries no seed of this build used (removed or changed seeds, older code)."""

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..memo import code_digest
+from ..memo import code_digest, read_pickle, write_pickle
 from .view import SiteData
 
 GENERATOR = Path(__file__).resolve().parent.parent
@@ -230,26 +227,11 @@ class RenderMemory:
     @classmethod
     def load(cls, folder: Path | None, out: Path) -> RenderMemory:
         where = str(out.resolve())
-        if folder is None:
-            return cls(None, where, {})
-        file = folder / f"{digest(where).hex()}.pickle"
-        try:
-            with file.open("rb") as stream:
-                stored = pickle.load(stream)
-            pages = stored["pages"] if stored.get("out") == where else {}
-        except Exception:  # noqa: BLE001 - missing, old or damaged: render everything
-            pages = {}
+        file = folder / f"{digest(where).hex()}.pickle" if folder else None
+        stored = read_pickle(file) if file else None
+        pages = stored["pages"] if isinstance(stored, dict) and stored.get("out") == where else {}
         return cls(file, where, pages)
 
     def save(self, pages: dict[str, PageRecord]) -> None:
-        if self.file is None:
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump({"out": self.out, "pages": pages}, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        if self.file is not None:
+            write_pickle(self.file, {"out": self.out, "pages": pages})
