@@ -37,7 +37,7 @@ from .site.strings import STRINGS
 from .site.view import SiteData, build_site_data, name_words
 from .translations import English, collect_messages, translation_status
 
-PARALLEL_PAGES = 1500
+PARALLEL_PAGES = 600
 """From this many language pages on, pages and the search index are made in forked processes."""
 PAGE_PARTS = 6
 
