@@ -67,23 +67,23 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("change", list(EDITS))
-def test_incremental_build_equals_build_from_nothing(project: Paths, tmp_path: Path, change: str):
+def test_after_each_change_the_incremental_build_equals_a_build_from_nothing(project: Paths, tmp_path: Path):
+    """The changes one after the other on the same site, as an editor makes them."""
     quiet = Reporter(stream=open(os.devnull, "w"))
     render(project, quiet)
-    before = _inodes(project.out)
+    for step, (change, edit) in enumerate(EDITS.items()):
+        before = _inodes(project.out)
+        edit(project)
+        result = render(project, quiet)
 
-    EDITS[change](project)
-    result = render(project, quiet)
-
-    assert _files(project.out) == _from_nothing(project, tmp_path / "fresh")
-    after = _inodes(project.out)
-    kept = [path for path, inode in after.items() if before.get(path) == inode]
-    if change == "template":
-        assert result.pages_rendered == result.pages - 2
-    else:
-        assert 0 < result.pages_rendered < result.pages / 2, result.pages_rendered
-    assert len(kept) + result.files_written == len(after)
+        assert _files(project.out) == _from_nothing(project, tmp_path / f"fresh-{step}"), change
+        after = _inodes(project.out)
+        kept = [path for path, inode in after.items() if before.get(path) == inode]
+        if change == "template":
+            assert result.pages_rendered == result.pages - 2, change
+        else:
+            assert 0 < result.pages_rendered < result.pages / 2, (change, result.pages_rendered)
+        assert len(kept) + result.files_written == len(after), change
 
 
 def test_a_build_with_nothing_changed_renders_and_writes_nothing(project: Paths):
