@@ -8,7 +8,7 @@ The next build takes a page over from the old site unchanged (a hard link, no by
 its key, every recorded value and its old file are all as recorded; otherwise it renders the page.
 
 What no read records (the templates, the generator's code, the UI strings, library versions, the
-charts) goes into one global key: when it changes, every page renders.
+charts, which industries have pages) goes into one global key: when it changes, every page renders.
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def global_key(templates: Path, data: SiteData, options: Any) -> str:
     for package in ("jinja2", "markupsafe", "babel", "pypinyin"):
         hasher.update(f"{package}={metadata.version(package)}".encode())
     hasher.update(sys.version.encode())
-    hasher.update(repr((data.charts, options)).encode())
+    hasher.update(repr((data.charts, sorted(data.industry_pages), options)).encode())
     return hasher.hexdigest()
 
 

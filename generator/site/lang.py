@@ -78,8 +78,7 @@ class Links:
         return self.page(f"districts/{slug}") if slug in self.data.places else None
 
     def industry(self, slug: str) -> str | None:
-        industry = self.data.industries.get(slug)
-        return self.page(f"industries/{slug}") if industry and industry.articles else None
+        return self.page(f"industries/{slug}") if slug in self.data.industry_pages else None
 
     def company(self, slug: str | None) -> str | None:
         return self.page(f"companies/{slug}") if slug and slug in self.data.companies else None

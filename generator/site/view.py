@@ -150,6 +150,10 @@ class SiteData:
     """Every node of the taxonomy; `articles` includes those of its descendants."""
     companies: dict[str, CompanyView]
     charts: tuple[Chart, ...]
+    industry_pages: frozenset[str] = frozenset()
+    """Industries with a page (those with articles): what a link to an industry depends on, not the
+    list of its articles (incremental rendering: a new article must not re-render every page that
+    links to its industry)."""
 
     def covered_industries(self) -> list[IndustryView]:
         return [i for i in self.industries.values() if i.articles]
@@ -204,7 +208,9 @@ def build_site_data(
     places = _places(reference, articles, figures)
     industries = _industries(reference, articles, figures, places_by_slug)
     companies = _companies(reference, articles)
-    return SiteData(articles, figures, places, industries, companies, _charts(figures, _district_names(reference)))
+    charts = _charts(figures, _district_names(reference))
+    with_pages = frozenset(slug for slug, industry in industries.items() if industry.articles)
+    return SiteData(articles, figures, places, industries, companies, charts, with_pages)
 
 
 def _name_book(reference: Reference) -> dict[str, str]:
