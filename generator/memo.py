@@ -8,6 +8,7 @@ empty memory; the file is replaced atomically (temporary file + rename).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -66,6 +67,12 @@ class Memo:
 
 def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+@functools.cache
+def generator_digest() -> str:
+    """The generator's own code: what runs cannot change while it runs, so it is read once per process."""
+    return code_digest(Path(__file__).resolve().parent)
 
 
 def code_digest(*folders: Path) -> str:

@@ -22,10 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..memo import code_digest, read_pickle, write_pickle
+from ..memo import code_digest, generator_digest, read_pickle, write_pickle
 from .view import SiteData
-
-GENERATOR = Path(__file__).resolve().parent.parent
 
 COLLECTIONS = ("articles", "figures", "places", "industries", "companies")
 WHOLE = "*"
@@ -204,7 +202,7 @@ def digest(text: str) -> bytes:
 def global_key(templates: Path, data: SiteData, options: Any) -> str:
     """Everything a page depends on that no read records."""
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(code_digest(templates, GENERATOR).encode())
+    hasher.update(code_digest(templates).encode() + generator_digest().encode())
     for package in ("jinja2", "markupsafe", "babel", "pypinyin"):
         hasher.update(f"{package}={metadata.version(package)}".encode())
     hasher.update(sys.version.encode())

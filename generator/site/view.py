@@ -16,14 +16,13 @@ from typing import Any
 
 from ..content import StoredArticle
 from ..english import UnitTable, figure_en, figure_zh
-from ..memo import Memo, code_digest, digest
+from ..memo import Memo, digest, generator_digest
 from ..reference import Reference
 from ..translations import English
 from .body import BodyLinker
 from .credits import is_name_list, romanise_name, romanise_names
 from .dates import lead_date
 
-GENERATOR = Path(__file__).resolve().parent.parent
 FALLBACK_YEAR = 2024
 """The year assumed for an article whose page year is unknown (only for ordering)."""
 
@@ -189,7 +188,7 @@ def build_site_data(
     linker = BodyLinker.build(reference)
     articles: dict[str, ArticleView] = {}
     figures: dict[str, FigureView] = {}
-    scope = repr((reference, sorted(english.translations.items()), sorted(english.fuzzy), code_digest(GENERATOR)))
+    scope = repr((reference, sorted(english.translations.items()), sorted(english.fuzzy), generator_digest()))
     made = Memo(memory, digest(scope))
     for item in sorted(stored, key=lambda a: str(a.fields.get("id"))):
         fields = item.fields
