@@ -29,7 +29,17 @@ from .reference import Reference
 from .safety import swap_in
 from .search import build_indexes, search_aliases
 from .site import feeds
-from .site.incremental import Digests, Fragments, PageRecord, Reads, RenderMemory, global_key, page_key, tracked
+from .site.incremental import (
+    Digests,
+    FragmentRecord,
+    Fragments,
+    PageRecord,
+    Reads,
+    RenderMemory,
+    global_key,
+    page_key,
+    tracked,
+)
 from .site.lang import LANGS, Links, Words
 from .site.pages import PageSpec, language_pages, page_context
 from .site.pdf import find_browser, print_pdf
@@ -94,24 +104,37 @@ def render_site(
     clock = Stopwatch()
     data = build_site_data(articles, reference, english, cache / "render" / "views.pickle" if cache else None)
     lexicon = lexicon or Lexicon(reference.user_words())
-    memory = RenderMemory.load(cache / "render" if cache else None, out)
+    key = global_key(templates, data, options)
+    memory = RenderMemory(cache / "render" if cache else None, out, key)
     clock.lap("site data")
     with staged_site(out) as site:
-        work = PageWork(_environment(templates), data, options, global_key(templates, data, options), memory.pages)
+        # the same data as the site in `out` was made from: its pages and index are right if untouched
+        pages_kept = memory.data == data.digest and site.keep_all(memory.files)
+        search_kept = site.keep_all(memory.kept("search", data.digest))
+        previous, fragments = ({}, Fragments()) if pages_kept else (memory.pages, Fragments(memory.fragments))
+        work = PageWork(_environment(templates), data, options, key, previous, fragments)
         search_cache = cache / "search" if cache else None
-        rendered, indexes = render_pages_and_search(work, site, lexicon, search_aliases(reference), search_cache)
+        aliases = search_aliases(reference)
+        rendered, indexes = render_pages_and_search(
+            work, site, lexicon, aliases, search_cache, pages=not pages_kept, search=not search_kept
+        )
+        if pages_kept:
+            rendered.paths = sorted([*rendered.paths, *memory.files])
         clock.lap("pages+search")
         clock.laps.update({f"  {step}": seconds for step, seconds in rendered.seconds.items()})
-        files = {**_machine_files(data, rendered.paths, options.base_url), **data_files(articles, reference, english)}
         pages_written = site.written
-        for path, text in {**files, **indexes}.items():
-            site.put(path, text)
+        outputs = {"search": memory.outputs["search"] if search_kept else site.put_all(indexes)}
+        if site.keep_all(memory.kept("data", data.digest)):
+            outputs["data"] = memory.outputs["data"]
+        else:
+            outputs["data"] = site.put_all(data_files(articles, reference, english))
+        site.put_all(_machine_files(data, rendered.paths, options.base_url))
         site.put_folder(templates / "static", "static")
         clock.lap("data files, feeds")
         if options.pdf:
             _print_briefings(site.staging)
         site.commit()
-    memory.save(rendered.records)
+    memory.save(None if pages_kept else rendered.records, rendered.fragments, data.digest, outputs)
     clock.lap("write")
     html_pages = sum(1 for p in rendered.paths if p.endswith(".html"))
     notes = () if options.base_url else (feeds.NO_SITEMAP_NOTE,)
@@ -162,69 +185,107 @@ class Rendered:
     """Pages rendered (the others were taken over from the old site)."""
     written: int = 0
     """Files whose bytes changed."""
+    fragments: dict[tuple, FragmentRecord] = field(default_factory=dict)
+    """The fragments rendered (incremental.Fragments); the others were kept from the last build."""
     seconds: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def join(cls, parts: list[Rendered]) -> Rendered:
         records = {path: record for part in parts for path, record in part.records.items()}
         paths = sorted(path for part in parts for path in part.paths)
-        return cls(records, paths, sum(p.rendered for p in parts), sum(p.written for p in parts))
+        fragments = {key: made for part in parts for key, made in part.fragments.items()}
+        return cls(
+            records,
+            paths,
+            sum(p.rendered for p in parts),
+            sum(p.written for p in parts),
+            fragments,
+        )
 
 
 def render_pages_and_search(
-    work: PageWork, site: StagedSite, lexicon: Lexicon, aliases: dict, search_cache: Path | None = None
+    work: PageWork,
+    site: StagedSite,
+    lexicon: Lexicon,
+    aliases: dict,
+    search_cache: Path | None = None,
+    pages: bool = True,
+    search: bool = True,
 ) -> tuple[Rendered, dict[str, str]]:
-    """The HTML pages (written into the staged site) and the search index. On a large site the pages are
-    rendered in parts and the index built beside them, in forked processes (forking.py); the output is
-    the same either way. `Rendered.seconds`: how long each took (in parallel, the workers' times summed)."""
-    specs = language_pages(work.data)
+    """The HTML pages (written into the staged site) and the search index (unless `pages` or `search`
+    is false: the caller kept them). Pages whose reads are unchanged are taken over from the old site
+    first; the others are rendered, on a large site in parts, and the index is built beside them, in
+    forked processes (forking.py); the output is the same either way. `Rendered.seconds`: how long each
+    took (in parallel, the workers' times summed)."""
+    specs = language_pages(work.data) if pages else []
     _check_collisions([s.path for s in specs])
-    jobs = [(lang, spec) for lang in LANGS for spec in specs]
-    parallel = len(jobs) >= PARALLEL_PAGES and can_fork()
-    parts = [jobs[i :: PAGE_PARTS] for i in range(PAGE_PARTS)] if parallel else [jobs]
+    digests = Digests(work.data)  # forked workers inherit the digests the check computed
+    started = time.perf_counter()
+    kept, jobs = keep_unchanged(work, site, [(lang, spec) for lang in LANGS for spec in specs], digests)
+    checked = time.perf_counter() - started
+    parts = [jobs[i :: PAGE_PARTS] for i in range(PAGE_PARTS)] if len(jobs) >= PARALLEL_PAGES else [jobs]
 
     def run(part: list | None) -> tuple[Rendered | dict[str, str], float]:
         started = time.perf_counter()
         if part is None:
             result: Rendered | dict[str, str] = build_indexes(work.data, lexicon, aliases, search_cache)
         else:
-            result = render_pages(work, site, part, bilingual=part is parts[0])
+            result = render_pages(work, site, part, digests, bilingual=part is parts[0])
         return result, time.perf_counter() - started
 
-    results = fork_map(run, [*parts, None]) if parallel else [run(part) for part in [*parts, None]]
-    *rendered, (indexes, search_seconds) = results
-    pages = Rendered.join([r for r, _ in rendered])
-    pages.seconds = {"pages": sum(s for _, s in rendered), "search index": search_seconds}
-    return pages, indexes
+    todo = [*parts, None] if search else parts
+    spread = len(todo) > 1 and (len(parts) > 1 or (search and bool(jobs)))
+    results = fork_map(run, todo) if spread else [run(part) for part in todo]
+    *rendered, (indexes, search_seconds) = results if search else [*results, ({}, 0.0)]
+    done = Rendered.join([kept, *(r for r, _ in rendered)])
+    done.seconds = {"pages checked": checked, "pages": sum(s for _, s in rendered), "search index": search_seconds}
+    return done, indexes
+
+
+def keep_unchanged(
+    work: PageWork, site: StagedSite, jobs: list[tuple[str, PageSpec]], digests: Digests
+) -> tuple[Rendered, list[tuple[str, PageSpec]]]:
+    """Take over from the old site the pages whose key, recorded reads and file are unchanged
+    (incremental.py); the jobs of the others."""
+    kept, todo = Rendered({}, []), []
+    for lang, spec in jobs:
+        path = f"{lang}/{spec.path}"
+        before = work.previous.get(path)
+        if (
+            before
+            and before.key == page_key(work.key, lang, spec)
+            and site.still_there(path, before.file)
+            and digests.unchanged(before)
+        ):
+            site.keep(path)
+            kept.records[path] = before
+            kept.paths.append(path)
+        else:
+            todo.append((lang, spec))
+    return kept, todo
 
 
 def render_pages(
-    work: PageWork, site: StagedSite, jobs: list[tuple[str, PageSpec]], bilingual: bool = True
+    work: PageWork, site: StagedSite, jobs: list[tuple[str, PageSpec]], digests: Digests, bilingual: bool = True
 ) -> Rendered:
-    """Write the language pages that `jobs` names (rendered, or taken over from the old site when
-    nothing they read has changed: incremental.py) and, if `bilingual`, the landing page and 404.html."""
-    digests = Digests(work.data)
+    """Render and write the language pages that `jobs` names and, if `bilingual`, the landing page and
+    404.html."""
     done, written = Rendered({}, []), site.written
     for lang, spec in jobs:
         path = f"{lang}/{spec.path}"
-        key = page_key(work.key, lang, spec)
-        before = work.previous.get(path)
-        if before and before.key == key and site.still_there(path, before.file) and digests.unchanged(before):
-            site.keep(path)
-            done.records[path] = before
-        else:
-            reads = Reads()
-            context = page_context(spec, lang, tracked(work.data, reads), work.options.base_url)
-            fragment = work.fragments.for_page(reads, lang, context["to"].article_links)
-            html = work.env.get_template(spec.template).render(**context, has_pdf=work.options.pdf, fragment=fragment)
-            done.records[path] = digests.record(key, reads, site.put(path, html))
-            done.rendered += 1
+        reads = Reads()
+        context = page_context(spec, lang, tracked(work.data, reads), work.options.base_url)
+        fragment = work.fragments.for_page(reads, lang, context["to"], digests)
+        html = work.env.get_template(spec.template).render(**context, has_pdf=work.options.pdf, fragment=fragment)
+        done.records[path] = digests.record(page_key(work.key, lang, spec), reads, site.put(path, html))
+        done.rendered += 1
         done.paths.append(path)
     if bilingual:
         for path, html in bilingual_pages(work.env, work.data, work.options.base_url).items():
             site.put(path, html)
             done.paths.append(path)
     done.written = site.written - written
+    done.fragments = work.fragments.new
     return done
 
 
@@ -317,6 +378,17 @@ class StagedSite:
         target.write_bytes(data)
         self.written += 1
         return _identity(target.stat())
+
+    def put_all(self, files: dict[str, str]) -> dict[str, tuple[int, int, int]]:
+        return {path: self.put(path, text) for path, text in files.items()}
+
+    def keep_all(self, files: dict[str, tuple[int, int, int]]) -> bool:
+        """Take these files over from the old site if every one of them is still as recorded."""
+        if not files or not all(self.still_there(path, identity) for path, identity in files.items()):
+            return False
+        for path in files:
+            self.keep(path)
+        return True
 
     def keep(self, relative: str) -> tuple[int, int, int]:
         """Take the old site's file over unchanged."""

@@ -93,15 +93,20 @@ def test_a_build_with_nothing_changed_renders_and_writes_nothing(project: Paths)
     assert _inodes(project.out) == before
 
 
-def test_edited_or_replaced_output_file_is_rendered_again(project: Paths):
+@pytest.mark.parametrize("file", ["en/articles/001-04/index.html", "zh/search/index.json", "data/figures.json"])
+def test_edited_or_removed_output_file_is_made_again(project: Paths, file: str):
+    """Pages, the search index and the data files are kept only while their files are as written."""
     quiet = Reporter(stream=open(os.devnull, "w"))
     render(project, quiet)
-    page = project.out / "en" / "articles" / "001-04" / "index.html"
-    original = page.read_bytes()
-    page.write_bytes(b"edited by hand")
+    target = project.out / file
+    original = target.read_bytes()
+    target.write_bytes(b"edited by hand")
     result = render(project, quiet)
-    assert result.pages_rendered == 1
-    assert page.read_bytes() == original
+    assert result.pages_rendered == (1 if file.endswith(".html") else 0)
+    assert target.read_bytes() == original
+    target.unlink()
+    render(project, quiet)
+    assert target.read_bytes() == original
 
 
 def test_damaged_page_records_render_everything(project: Paths):

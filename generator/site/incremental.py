@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from ..memo import code_digest, generator_digest, read_pickle, write_pickle
 from .view import SiteData
@@ -47,6 +50,8 @@ class PageRecord:
     """Every read with the digest of what it saw."""
     file: tuple[int, int, int]
     """(size, mtime_ns, inode) of the file written: the old site's file is reused only if it is still that one."""
+    fragments: tuple[tuple, ...] = ()
+    """The keys of the fragments the page used (the fragments kept for the next build are those pages use)."""
 
 
 class Reads:
@@ -56,17 +61,27 @@ class Reads:
         self.fields: set[tuple[str, str, str]] = set()
         """(collection, key, field)."""
         self.other: set[Dep] = set()
+        self.taken: set[Dep] = set()
+        """The reads of the fragments the page used (as deps: a fragment keeps its reads that way)."""
+        self.fragments: set[tuple] = set()
+        """Keys of the fragments used."""
 
-    def deps(self, data: SiteData) -> list[Dep]:
-        """The reads, with most of a collection coarsened to the whole of it."""
+    def deps(self, data: SiteData, coarsen: bool = True) -> list[Dep]:
+        """The reads, with most of a collection coarsened to the whole of it (if `coarsen`)."""
         by_collection: dict[str, dict[str, set[str]]] = {}
         for collection, key, name in self.fields:
             by_collection.setdefault(collection, {}).setdefault(key, set()).add(name)
-        deps = sorted(self.other, key=repr)
+        other = set(self.other)
+        for dep in self.taken:
+            if len(dep) == 3 and isinstance(dep[2], tuple) and dep[1] != WHOLE:
+                by_collection.setdefault(dep[0], {}).setdefault(dep[1], set()).update(dep[2])
+            else:
+                other.add(dep)
+        deps = sorted(other, key=repr)
         for collection, keys in sorted(by_collection.items()):
-            if (collection, WHOLE, ALL_FIELDS) in self.other:
+            if (collection, WHOLE, ALL_FIELDS) in other:
                 continue
-            if len(keys) > COARSEN * len(getattr(data, collection)):
+            if coarsen and len(keys) > COARSEN * len(getattr(data, collection)):
                 deps.append((collection, WHOLE, tuple(sorted(set().union(*keys.values())))))
             else:
                 deps.extend((collection, key, tuple(sorted(names))) for key, names in sorted(keys.items()))
@@ -118,39 +133,87 @@ class TrackedMapping(Mapping):
         return len(self._items)
 
 
+@dataclass(frozen=True)
+class FragmentRecord:
+    html: str
+    """With MARK where its links to articles start (the page's way there replaces it) when shared."""
+    deps: tuple[tuple[Dep, bytes], ...]
+    """What the fragment read with the digest of what each read saw: the fragment is reused while they all
+    still match, and every page using it takes these reads on."""
+
+
+MARK = "\x01"
+SHARED = "*"
+"""The links part of the key of a fragment shared by all the pages outside articles/."""
+
+
 class Fragments:
-    """Pieces of pages that many pages repeat (a figure's table row, an article's card), each rendered
-    once for all the pages that link alike, with the reads it made, which every page using it takes on.
+    """Pieces of pages that many pages repeat (a figure's table cells, an article's card, a summary in
+    the printed briefing), each rendered once for all the pages that use it, with the reads it made,
+    which every page using it takes on. Fragments are kept between builds (`previous`), so a page
+    listing the whole archive (the figures page, the printed briefing) renders again from its kept
+    pieces when one article changes: only the pieces whose reads changed are rendered.
 
-    A fragment is a macro of ids and flags that links only to articles (figure rows, cards): on every
-    page outside articles/, `Links.article_links` says how it links there."""
+    A fragment is a macro of ids and flags that links only to articles. Outside articles/ a page links
+    there as `<prefix>articles/…` with a prefix that depends on its depth (`../`, `../../`), so one
+    rendering, with the prefix replaced by MARK, serves them all; pages in articles/ link to their own
+    folder differently and have fragments of their own, made for each build (not kept: each is used by one page)."""
 
-    LIMIT = 50_000
-    """Fragments kept (then the memory starts again)."""
+    def __init__(self, previous: dict[tuple, FragmentRecord] | None = None) -> None:
+        self.previous = previous or {}
+        self.made: dict[tuple, FragmentRecord] = {}
+        """The fragments this build used (rendered or reused): key -> record."""
+        self.new: dict[tuple, FragmentRecord] = {}
+        """The shared fragments this build rendered (to be kept for the next build)."""
 
-    def __init__(self) -> None:
-        self._made: dict[tuple, tuple[str, set, set]] = {}
+    def for_page(self, reads: Reads, lang: str, to: Any, digests: Digests) -> Callable[..., Markup]:
+        """The `fragment(macro, *args)` of one page; `to`: the page's Links."""
+        prefix = article_prefix(to)
+        links = SHARED if prefix is not None else to.article_links
 
-    def for_page(self, reads: Reads, lang: str, links: str) -> Callable[..., str]:
-        def fragment(macro: Any, *args: Any) -> str:
+        def fragment(macro: Any, *args: Any) -> Markup:
             key = (macro.name, args, lang, links)
-            made = self._made.get(key)
+            made = self.made.get(key)
             if made is None:
-                outer = reads.fields, reads.other
-                reads.fields, reads.other = set(), set()
-                try:
-                    html = macro(*args)
-                finally:
-                    made = (html, reads.fields, reads.other)
-                    reads.fields, reads.other = outer
-                if len(self._made) >= self.LIMIT:
-                    self._made.clear()
-                self._made[key] = made
-            reads.fields |= made[1]
-            reads.other |= made[2]
-            return made[0]
+                made = self.previous.get(key)
+                if made is None or not digests.unchanged(made):
+                    made = self._render(macro, args, reads, digests, prefix)
+                    if prefix is not None:
+                        self.new[key] = made
+                self.made[key] = made
+            reads.taken.update(dep for dep, _ in made.deps)
+            if prefix is not None:  # kept for the next build (a page in articles/ is its fragments' only user)
+                reads.fragments.add(key)
+            # rendered HTML: not to be escaped again
+            return Markup(made.html if prefix is None else made.html.replace(MARK, prefix))
 
         return fragment
+
+    def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str | None) -> FragmentRecord:
+        outer, mine = (reads.fields, reads.other, reads.taken), Reads()
+        reads.fields, reads.other, reads.taken = mine.fields, mine.other, mine.taken  # the macro's own reads
+        try:
+            html = str(macro(*args))
+        finally:
+            reads.fields, reads.other, reads.taken = outer
+        deps = tuple((dep, digests.of(dep)) for dep in mine.deps(digests.data, coarsen=False))
+        return FragmentRecord(html if prefix is None else _marked(html, prefix, macro.name), deps)
+
+
+def article_prefix(to: Any) -> str | None:
+    """How a page outside articles/ starts its links to articles ('../', '../../'); None for other pages."""
+    links: str = to.article_links
+    at = links.find("articles/\0/")
+    if at < 0 or to.here.startswith("/") or not to.here or to.here.startswith(f"{to.lang}/articles/"):
+        return None
+    return links[:at]
+
+
+def _marked(html: str, prefix: str, name: str) -> str:
+    marked = html.replace(f'href="{prefix}articles/', f'href="{MARK}articles/')
+    if MARK in html or marked.count('href="') != marked.count(f'href="{MARK}'):
+        raise ValueError(f"the fragment {name} links somewhere other than articles/: it cannot be shared")
+    return marked
 
 
 def tracked(data: SiteData, reads: Reads) -> SiteData:
@@ -182,11 +245,12 @@ class Digests:
             return digest(repr([(k, _fields(record, what)) for k, record in items.items()]))
         return digest(repr(_fields(items[key], what))) if key in items else b"-"
 
-    def unchanged(self, record: PageRecord) -> bool:
+    def unchanged(self, record: PageRecord | FragmentRecord) -> bool:
         return all(self.of(dep) == seen for dep, seen in record.deps)
 
     def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
-        return PageRecord(key, tuple((dep, self.of(dep)) for dep in reads.deps(self.data)), file)
+        deps = tuple((dep, self.of(dep)) for dep in reads.deps(self.data))
+        return PageRecord(key, deps, file, tuple(reads.fragments))
 
 
 def _fields(record: Any, names: tuple[str, ...]) -> Any:
@@ -203,7 +267,7 @@ def global_key(templates: Path, data: SiteData, options: Any) -> str:
     """Everything a page depends on that no read records."""
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(code_digest(templates).encode() + generator_digest().encode())
-    for package in ("jinja2", "markupsafe", "babel", "pypinyin"):
+    for package in ("jinja2", "markupsafe", "babel", "pypinyin", "jieba"):
         hasher.update(f"{package}={metadata.version(package)}".encode())
     hasher.update(sys.version.encode())
     hasher.update(repr((data.charts, sorted(data.industry_pages), options)).encode())
@@ -214,22 +278,85 @@ def page_key(glob: str, lang: str, spec: Any) -> bytes:
     return digest(repr((glob, lang, spec.path, spec.template, spec.title, spec.crumbs, spec.values)))
 
 
-@dataclass
+Identity = tuple[int, int, int]
+"""(size, mtime_ns, inode) of a file written."""
+
+
 class RenderMemory:
-    """The page records of the site last written to one output folder."""
+    """What the site last written to one output folder was made from, in three files of `folder` (named
+    by a digest of the output folder):
+      <d>.pickle            the global key, the identity of every page file, the digest of the site data
+                            (SiteData.digest) and the files made from the data as a whole (search index,
+                            data files): enough to keep the whole site when nothing changed;
+      <d>.pages.pickle      the page records (what each page read), read only when some page may render;
+      <d>.fragments.pickle  the fragments the pages used, read only when some page renders.
+    The first names a token that the page records must carry (files of different builds are not mixed);
+    fragments are checked by their own reads. Data, outputs and fragments are kept only while the global
+    key (templates, code, strings) is the same. A missing or damaged file means: make everything."""
 
-    file: Path | None
-    out: str
-    pages: dict[str, PageRecord]
+    def __init__(self, folder: Path | None, out: Path, key: str) -> None:
+        self.out, self.key = str(out.resolve()), key
+        self.file = folder / f"{digest(self.out).hex()}.pickle" if folder else None
+        stored = read_pickle(self.file) if self.file else None
+        if not (isinstance(stored, dict) and stored.get("out") == self.out):
+            stored = {}
+        same = stored.get("key") == key
+        self.token: bytes | None = stored.get("token")
+        self.files: dict[str, Identity] = stored.get("files", {}) if same else {}
+        """Page files of the site in `out` (path -> identity), if made with this global key."""
+        self.data: str = stored.get("data", "") if same else ""
+        """SiteData.digest of the site in `out` ("" if unknown)."""
+        self.outputs: dict[str, dict[str, Identity]] = stored.get("outputs", {}) if same else {}
+        """Files made from the whole site data, by kind ("search", "data"): path -> identity."""
+        self._pages: dict[str, PageRecord] | None = None
+        self._fragments: dict[tuple, FragmentRecord] | None = None
 
-    @classmethod
-    def load(cls, folder: Path | None, out: Path) -> RenderMemory:
-        where = str(out.resolve())
-        file = folder / f"{digest(where).hex()}.pickle" if folder else None
-        stored = read_pickle(file) if file else None
-        pages = stored["pages"] if isinstance(stored, dict) and stored.get("out") == where else {}
-        return cls(file, where, pages)
+    def _part(self, name: str) -> Path | None:
+        return self.file.with_suffix(f".{name}.pickle") if self.file else None
 
-    def save(self, pages: dict[str, PageRecord]) -> None:
-        if self.file is not None:
-            write_pickle(self.file, {"out": self.out, "pages": pages})
+    @property
+    def pages(self) -> dict[str, PageRecord]:
+        if self._pages is None:
+            part = self._part("pages")
+            stored = read_pickle(part) if part and self.token else None
+            ok = isinstance(stored, dict) and stored.get("token") == self.token
+            self._pages = stored["pages"] if ok else {}
+        return self._pages
+
+    @property
+    def fragments(self) -> dict[tuple, FragmentRecord]:
+        if self._fragments is None:
+            part = self._part("fragments")
+            stored = read_pickle(part) if part else None
+            ok = isinstance(stored, dict) and stored.get("key") == self.key
+            self._fragments = stored["fragments"] if ok else {}
+        return self._fragments
+
+    def kept(self, kind: str, data: str) -> dict[str, Identity]:
+        """The files of `kind` made from this same data (empty if none)."""
+        return self.outputs.get(kind, {}) if data == self.data else {}
+
+    def save(
+        self,
+        pages: dict[str, PageRecord] | None,
+        made: dict[tuple, FragmentRecord],
+        data: str,
+        outputs: dict[str, dict[str, Identity]],
+    ) -> None:
+        """`pages`: the page records, None when every page was kept (the records are those stored).
+        Keeps the fragments some page of this site uses (made now, or kept from before)."""
+        if self.file is None:
+            return
+        files = self.files if pages is None else {path: record.file for path, record in pages.items()}
+        token = self.token
+        if pages is not None and pages != self.pages:
+            self.token = os.urandom(8)
+            write_pickle(self._part("pages"), {"token": self.token, "pages": pages})
+            used = {key for record in pages.values() for key in record.fragments}
+            if made or used != self.fragments.keys():
+                known = {**self.fragments, **made}
+                fragments = {key: known[key] for key in used if key in known}
+                write_pickle(self._part("fragments"), {"key": self.key, "fragments": fragments})
+        if (token, files, data, outputs) != (self.token, self.files, self.data, self.outputs):
+            stored = {"out": self.out, "key": self.key, "token": self.token, "files": files}
+            write_pickle(self.file, {**stored, "data": data, "outputs": outputs})

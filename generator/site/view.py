@@ -6,6 +6,8 @@ a `Name` carries both languages and the page chooses (see `lang.py`).
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -153,6 +155,9 @@ class SiteData:
     """Industries with a page (those with articles): what a link to an industry depends on, not the
     list of its articles (incremental rendering: a new article must not re-render every page that
     links to its industry)."""
+    digest: str = ""
+    """Of everything the data is made from (each article's fields, the reference data, the translations,
+    the generator's code): the same digest, the same data (render.py keeps what it made from it)."""
 
     def covered_industries(self) -> list[IndustryView]:
         return [i for i in self.industries.values() if i.articles]
@@ -190,9 +195,11 @@ def build_site_data(
     figures: dict[str, FigureView] = {}
     scope = repr((reference, sorted(english.translations.items()), sorted(english.fuzzy), generator_digest()))
     made = Memo(memory, digest(scope))
+    inputs = hashlib.blake2b(made.scope, digest_size=16)
     for item in sorted(stored, key=lambda a: str(a.fields.get("id"))):
         fields = item.fields
         key = digest(repr(fields))
+        inputs.update(key)
         views = made.get(key)
         if views is None:
             article_figures = [
@@ -209,7 +216,7 @@ def build_site_data(
     companies = _companies(reference, articles)
     charts = _charts(figures, _district_names(reference))
     with_pages = frozenset(slug for slug, industry in industries.items() if industry.articles)
-    return SiteData(articles, figures, places, industries, companies, charts, with_pages)
+    return SiteData(articles, figures, places, industries, companies, charts, with_pages, inputs.hexdigest())
 
 
 def _name_book(reference: Reference) -> dict[str, str]:
