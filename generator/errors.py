@@ -12,6 +12,10 @@ class BriefingError(Exception):
         self.fix = fix
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple:
+        """Pickled with its parts, so that an error raised in a forked worker (forking.py) arrives whole."""
+        return (type(self), (self.where, self.problem, self.fix))
+
     @property
     def message(self) -> str:
         text = f"{self.where}: {self.problem}"

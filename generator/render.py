@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .content import StoredArticle
 from .data import data_files
 from .errors import BriefingError
-from .forking import can_fork, fork_map
+from .forking import fork_map
 from .lexicon import Lexicon
 from .reference import Reference
 from .safety import swap_in
@@ -223,7 +223,7 @@ def render_pages_and_search(
     started = time.perf_counter()
     kept, jobs = keep_unchanged(work, site, [(lang, spec) for lang in LANGS for spec in specs], digests)
     checked = time.perf_counter() - started
-    parts = [jobs[i :: PAGE_PARTS] for i in range(PAGE_PARTS)] if len(jobs) >= PARALLEL_PAGES else [jobs]
+    parts = [jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)] if len(jobs) >= PARALLEL_PAGES else [jobs]
 
     def run(part: list | None) -> tuple[Rendered | dict[str, str], float]:
         started = time.perf_counter()

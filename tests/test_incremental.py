@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import BriefingError
 from generator.pipeline import Paths, render
 from generator.report import Reporter
 
@@ -117,3 +118,12 @@ def test_damaged_page_records_render_everything(project: Paths):
     result = render(project, quiet)
     assert result.pages_rendered == first.pages_rendered
     assert result.files_written == 0  # same bytes: linked, not written
+
+
+def test_a_fragment_that_links_elsewhere_than_articles_is_refused(project: Paths):
+    """Fragments are shared by pages at different depths by re-targeting their links to articles; a
+    template that makes one link elsewhere gets a clear error, not wrong links."""
+    home = '<article class="card"><a href="{{ to.page() }}">home</a>'
+    _edit(project.templates / "partials" / "macros.html", '<article class="card">', home)
+    with pytest.raises(BriefingError, match="fragment links somewhere other than an article"):
+        render(project, Reporter(stream=open(os.devnull, "w")))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import BriefingError
 from ..memo import code_digest, generator_digest, read_pickle, write_pickle
 from .view import SiteData
 
@@ -136,15 +138,13 @@ class TrackedMapping(Mapping):
 @dataclass(frozen=True)
 class FragmentRecord:
     html: str
-    """With MARK where its links to articles start (the page's way there replaces it) when shared."""
+    """With MARK where its links to articles start (each page puts its own way there in its place)."""
     deps: tuple[tuple[Dep, bytes], ...]
     """What the fragment read with the digest of what each read saw: the fragment is reused while they all
     still match, and every page using it takes these reads on."""
 
 
 MARK = "\x01"
-SHARED = "*"
-"""The links part of the key of a fragment shared by all the pages outside articles/."""
 
 
 class Fragments:
@@ -154,10 +154,10 @@ class Fragments:
     listing the whole archive (the figures page, the printed briefing) renders again from its kept
     pieces when one article changes: only the pieces whose reads changed are rendered.
 
-    A fragment is a macro of ids and flags that links only to articles. Outside articles/ a page links
-    there as `<prefix>articles/…` with a prefix that depends on its depth (`../`, `../../`), so one
-    rendering, with the prefix replaced by MARK, serves them all; pages in articles/ link to their own
-    folder differently and have fragments of their own, made for each build (not kept: each is used by one page)."""
+    A fragment is a macro of ids and flags that links only to articles. A page links to them as
+    `<prefix><id>/index.html` with a prefix that depends on its depth (`../articles/`), so one
+    rendering, with the prefix replaced by MARK, serves them all. The page of an article links to its
+    own folder differently: there the macro is simply called."""
 
     def __init__(self, previous: dict[tuple, FragmentRecord] | None = None) -> None:
         self.previous = previous or {}
@@ -168,28 +168,25 @@ class Fragments:
 
     def for_page(self, reads: Reads, lang: str, to: Any, digests: Digests) -> Callable[..., Markup]:
         """The `fragment(macro, *args)` of one page; `to`: the page's Links."""
-        prefix = article_prefix(to)
-        links = SHARED if prefix is not None else to.article_links
+        prefix = to.article_prefix
 
         def fragment(macro: Any, *args: Any) -> Markup:
-            key = (macro.name, args, lang, links)
+            if prefix is None:  # a page in articles/ is the only one to link so: rendered in place
+                return macro(*args)
+            key = (macro.name, args, lang)
             made = self.made.get(key)
             if made is None:
                 made = self.previous.get(key)
                 if made is None or not digests.unchanged(made):
-                    made = self._render(macro, args, reads, digests, prefix)
-                    if prefix is not None:
-                        self.new[key] = made
+                    made = self.new[key] = self._render(macro, args, reads, digests, prefix)
                 self.made[key] = made
             reads.taken.update(dep for dep, _ in made.deps)
-            if prefix is not None:  # kept for the next build (a page in articles/ is its fragments' only user)
-                reads.fragments.add(key)
-            # rendered HTML: not to be escaped again
-            return Markup(made.html if prefix is None else made.html.replace(MARK, prefix))
+            reads.fragments.add(key)
+            return Markup(made.html.replace(MARK, prefix))  # rendered HTML: not to be escaped again
 
         return fragment
 
-    def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str | None) -> FragmentRecord:
+    def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str) -> FragmentRecord:
         outer, mine = (reads.fields, reads.other, reads.taken), Reads()
         reads.fields, reads.other, reads.taken = mine.fields, mine.other, mine.taken  # the macro's own reads
         try:
@@ -197,22 +194,21 @@ class Fragments:
         finally:
             reads.fields, reads.other, reads.taken = outer
         deps = tuple((dep, digests.of(dep)) for dep in mine.deps(digests.data, coarsen=False))
-        return FragmentRecord(html if prefix is None else _marked(html, prefix, macro.name), deps)
+        return FragmentRecord(_marked(html, prefix, macro.name), deps)
 
 
-def article_prefix(to: Any) -> str | None:
-    """How a page outside articles/ starts its links to articles ('../', '../../'); None for other pages."""
-    links: str = to.article_links
-    at = links.find("articles/\0/")
-    if at < 0 or to.here.startswith("/") or not to.here or to.here.startswith(f"{to.lang}/articles/"):
-        return None
-    return links[:at]
+_ARTICLE_HREF = re.compile('href="\x01[^"/]+/index\\.html(?:#[^"]*)?"')
 
 
 def _marked(html: str, prefix: str, name: str) -> str:
-    marked = html.replace(f'href="{prefix}articles/', f'href="{MARK}articles/')
-    if MARK in html or marked.count('href="') != marked.count(f'href="{MARK}'):
-        raise ValueError(f"the fragment {name} links somewhere other than articles/: it cannot be shared")
+    """The fragment with MARK in place of its links' way to the articles folder."""
+    marked = html.replace(f'href="{prefix}', f'href="{MARK}')
+    if MARK in html or marked.count('href="') != len(_ARTICLE_HREF.findall(marked)):
+        raise BriefingError(
+            f"templates/ (macro {name})",
+            "a fragment links somewhere other than an article page, so it cannot be shared by pages at other depths",
+            "call that macro directly instead of through fragment(), or link only to articles in it",
+        )
     return marked
 
 

@@ -59,10 +59,14 @@ class Links:
         return self.here if self.here.startswith("/") else "../" * (self.here.count("/") + 1 if self.here else 0)
 
     @property
-    def article_links(self) -> str:
-        """How this page links to articles, the same for every page that links to them alike (pages in
-        articles/ link to their own folder differently: there it is the folder itself)."""
-        return self.here if self.here.startswith(f"{self.lang}/articles/") else self.article("\0")
+    def article_prefix(self) -> str | None:
+        """How this page's links to articles start ('../articles/', '../../articles/', '' in the articles
+        index): the same for every page at its depth (incremental.Fragments); None for a page of one
+        article (it links to its own folder differently) and for pages linked from any depth (404.html)."""
+        if not self.here or self.here.startswith("/") or self.here.startswith(f"{self.lang}/articles/"):
+            return None
+        link = self.article("\0")
+        return link[: link.index("\0")]
 
     def page(self, name: str = "", lang: str | None = None) -> str:
         folder = f"{lang or self.lang}/" + (f"{name}/" if name else "")

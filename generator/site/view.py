@@ -7,7 +7,6 @@ a `Name` carries both languages and the page chooses (see `lang.py`).
 from __future__ import annotations
 
 import hashlib
-
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
