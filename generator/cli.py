@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .check import check_site
 from .errors import BriefingError
-from .pipeline import BuildFailed, Paths, update_translations
+from .pipeline import BuildFailed, KeptLexicon, Paths, update_translations
 from .pipeline import build as run_build
 from .pipeline import extract as run_extract
 from .pipeline import render as run_render
@@ -126,8 +126,9 @@ def _serve(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
     from .serve import serve, timed
 
     options = _options(args)
-    rebuild = timed(lambda: run_build(paths, Reporter(), options=options))
-    run_build(paths, reporter, options=options)
+    lexicon = KeptLexicon(paths.content)  # jieba stays loaded between rebuilds
+    rebuild = timed(lambda: run_build(paths, Reporter(), lexicon.current(), options=options))
+    run_build(paths, reporter, lexicon.current(), options=options)
     serve(paths.out, [paths.seeds, paths.content, paths.templates], rebuild, port=args.port)
     return 0
 

@@ -98,6 +98,22 @@ def build(
         return merged, render(paths, reporter, options, lexicon)
 
 
+class KeptLexicon:
+    """One jieba for a series of builds (`briefing serve`): its dictionary (about 2 s with the tables
+    extraction uses) is loaded again only when the reference data's words change."""
+
+    def __init__(self, content: Path) -> None:
+        self.content = content
+        self._words: tuple[str, ...] | None = None
+        self._lexicon: Lexicon | None = None
+
+    def current(self) -> Lexicon:
+        words = tuple(load_reference(self.content).user_words())
+        if self._lexicon is None or words != self._words:
+            self._words, self._lexicon = words, Lexicon(words)
+        return self._lexicon
+
+
 def _recover_content(paths: Paths, reporter: Reporter) -> None:
     for root in (paths.content, paths.content / "translations"):
         if recover_journal(root):

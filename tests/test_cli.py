@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -74,3 +75,18 @@ def test_failed_build_leaves_the_previous_site_in_place(project):
     result = run(project, "build")
     assert result.returncode == 1 and "districts.yaml" in result.stderr and "Traceback" not in result.stderr
     assert (project.out / "index.html").read_bytes() == before
+
+
+def test_serve_keeps_jieba_loaded_until_the_reference_words_change(tmp_path):
+    """`briefing serve` rebuilds with the same Lexicon (jieba's dictionary stays loaded) until an editor
+    changes a name the dictionary must keep whole."""
+    from generator.pipeline import KeptLexicon
+
+    shutil.copytree(ROOT / "content" / "reference", tmp_path / "reference")
+    kept = KeptLexicon(tmp_path)
+    first = kept.current()
+    assert kept.current() is first
+    companies = tmp_path / "reference" / "companies.yaml"
+    text = companies.read_text("utf-8")
+    companies.write_text(text.replace("aliases: [", "aliases: [测试别名公司, ", 1), "utf-8")
+    assert kept.current() is not first
