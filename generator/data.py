@@ -9,29 +9,37 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from .content import StoredArticle
+from .memo import Memo, digest, generator_digest
 from .reference import Reference
 from .translations import English
 
 
-def data_files(articles: list[StoredArticle], reference: Reference, english: English | None = None) -> dict[str, str]:
-    """Relative path -> file text for every data file."""
+def data_files(
+    articles: list[StoredArticle], reference: Reference, english: English | None = None, memory: Path | None = None
+) -> dict[str, str]:
+    """Relative path -> file text for every data file. `memory`: a file that keeps each record's JSON
+    for the next build (memo.py; the same text either way)."""
     english = english or English()
+    chunks = Memo(memory, digest(generator_digest()))
     records = [a.fields for a in sorted(articles, key=lambda a: str(a.fields.get("id")))]
     metrics = {m.zh: m.en for m in reference.metrics}
     figures = [_figure_record(f, record, metrics, english) for record in records for f in record.get("figures") or []]
     records = [
         {**r, "title_en": english.get(r.get("title")), "summary_en": english.text(r.get("summary"))} for r in records
     ]
-    return {
-        "data/articles.json": _json([_article_record(r) for r in records]),
-        "data/figures.json": _json(figures),
+    files = {
+        "data/articles.json": _json_list([_article_record(r) for r in records], chunks),
+        "data/figures.json": _json_list(figures, chunks),
         "data/districts.json": _json([_place_record(p) for p in reference.places]),
         "data/industries.json": _json([_industry_record(i) for i in reference.industries]),
         "data/figures.csv": _figures_csv(figures, records, reference),
     }
+    chunks.save()
+    return files
 
 
 def _article_record(fields: dict[str, Any]) -> dict[str, Any]:
@@ -139,3 +147,18 @@ def _figures_csv(figures: list[dict], articles: list[dict], reference: Reference
 
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _json_list(items: list[dict[str, Any]], chunks: Memo) -> str:
+    """`_json(items)`, with each item's text kept between builds (json's indenting encoder is slow)."""
+    if not items:
+        return _json(items)
+    texts = []
+    for item in items:
+        key = digest(repr(item))
+        text = chunks.get(key)
+        if text is None:
+            text = json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n ")  # one level deeper
+            chunks.put(key, text)
+        texts.append(text)
+    return "[\n " + ",\n ".join(texts) + "\n]\n"

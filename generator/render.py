@@ -127,7 +127,8 @@ def render_site(
         if site.keep_all(memory.kept("data", data.digest)):
             outputs["data"] = memory.outputs["data"]
         else:
-            outputs["data"] = site.put_all(data_files(articles, reference, english))
+            chunks = cache / "render" / "data.pickle" if cache else None
+            outputs["data"] = site.put_all(data_files(articles, reference, english, chunks))
         site.put_all(_machine_files(data, rendered.paths, options.base_url))
         site.put_folder(templates / "static", "static")
         clock.lap("data files, feeds")
