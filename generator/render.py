@@ -33,6 +33,7 @@ from .site.incremental import (
     Digests,
     FragmentRecord,
     Fragments,
+    Identity,
     PageRecord,
     Reads,
     RenderMemory,
@@ -115,7 +116,7 @@ def render_site(
         work = PageWork(_environment(templates), data, options, key, previous, fragments)
         search_cache = cache / "search" if cache else None
         aliases = search_aliases(reference)
-        rendered, indexes = render_pages_and_search(
+        rendered, index = render_pages_and_search(
             work, site, lexicon, aliases, search_cache, pages=not pages_kept, search=not search_kept
         )
         if pages_kept:
@@ -123,7 +124,7 @@ def render_site(
         clock.lap("pages+search")
         clock.laps.update({f"  {step}": seconds for step, seconds in rendered.seconds.items()})
         pages_written = site.written
-        outputs = {"search": memory.outputs["search"] if search_kept else site.put_all(indexes)}
+        outputs = {"search": memory.outputs["search"] if search_kept else index}
         if site.keep_all(memory.kept("data", data.digest)):
             outputs["data"] = memory.outputs["data"]
         else:
@@ -188,6 +189,8 @@ class Rendered:
     """Files whose bytes changed."""
     fragments: dict[tuple, FragmentRecord] = field(default_factory=dict)
     """The fragments rendered (incremental.Fragments); the others were kept from the last build."""
+    files: dict[str, Identity] = field(default_factory=dict)
+    """Other files written (the search index)."""
     seconds: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -201,6 +204,7 @@ class Rendered:
             sum(p.rendered for p in parts),
             sum(p.written for p in parts),
             fragments,
+            {path: identity for part in parts for path, identity in part.files.items()},
         )
 
 
@@ -212,12 +216,12 @@ def render_pages_and_search(
     search_cache: Path | None = None,
     pages: bool = True,
     search: bool = True,
-) -> tuple[Rendered, dict[str, str]]:
-    """The HTML pages (written into the staged site) and the search index (unless `pages` or `search`
-    is false: the caller kept them). Pages whose reads are unchanged are taken over from the old site
-    first; the others are rendered, on a large site in parts, and the index is built beside them, in
-    forked processes (forking.py); the output is the same either way. `Rendered.seconds`: how long each
-    took (in parallel, the workers' times summed)."""
+) -> tuple[Rendered, dict[str, Identity]]:
+    """The HTML pages and the search index, written into the staged site (unless `pages` or `search`
+    is false: the caller kept them); the search index's files. Pages whose reads are unchanged are taken
+    over from the old site first; the others are rendered, on a large site in parts, and the index is
+    built beside them, in forked processes (forking.py); the output is the same either way.
+    `Rendered.seconds`: how long each took (in parallel, the workers' times summed)."""
     specs = language_pages(work.data) if pages else []
     _check_collisions([s.path for s in specs])
     digests = Digests(work.data)  # forked workers inherit the digests the check computed
@@ -226,10 +230,12 @@ def render_pages_and_search(
     checked = time.perf_counter() - started
     parts = [jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)] if len(jobs) >= PARALLEL_PAGES else [jobs]
 
-    def run(part: list | None) -> tuple[Rendered | dict[str, str], float]:
+    def run(part: list | None) -> tuple[Rendered, float]:
         started = time.perf_counter()
-        if part is None:
-            result: Rendered | dict[str, str] = build_indexes(work.data, lexicon, aliases, search_cache)
+        if part is None:  # the index is written where it is made: its text does not travel between processes
+            written = site.written
+            files = site.put_all(build_indexes(work.data, lexicon, aliases, search_cache))
+            result = Rendered({}, [], written=site.written - written, files=files)
         else:
             result = render_pages(work, site, part, digests, bilingual=part is parts[0])
         return result, time.perf_counter() - started
@@ -237,10 +243,10 @@ def render_pages_and_search(
     todo = [*parts, None] if search else parts
     spread = len(todo) > 1 and (len(parts) > 1 or (search and bool(jobs)))
     results = fork_map(run, todo) if spread else [run(part) for part in todo]
-    *rendered, (indexes, search_seconds) = results if search else [*results, ({}, 0.0)]
-    done = Rendered.join([kept, *(r for r, _ in rendered)])
+    *rendered, (index, search_seconds) = results if search else [*results, (Rendered({}, []), 0.0)]
+    done = Rendered.join([kept, index, *(r for r, _ in rendered)])
     done.seconds = {"pages checked": checked, "pages": sum(s for _, s in rendered), "search index": search_seconds}
-    return done, indexes
+    return done, index.files
 
 
 def keep_unchanged(
