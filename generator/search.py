@@ -40,7 +40,7 @@ import jieba
 from pypinyin import lazy_pinyin
 
 from .lexicon import Lexicon
-from .memo import read_pickle, write_pickle
+from .memo import Memo, digest, read_pickle, write_pickle
 from .site.view import ArticleView, FigureView, Name, SiteData
 
 KINDS = ("district", "industry", "company", "article", "figure")
@@ -121,11 +121,20 @@ class Terms:
         self.cache = cache
         self._seen: dict[str, list[str]] = {}
         """Names, titles and quotes recur across documents and both languages: cut each text once."""
+        self.asked: set[bytes] | None = None
+        """When a set: the cache keys of the texts asked for are added to it (`_documents`)."""
 
     def __call__(self, text: str) -> list[str]:
         if text not in self._seen:
             self._seen[text] = self.cache.terms(text, self._cut) if self.cache else self._cut(text)
+        if self.asked is not None and self.cache:
+            self.asked.add(TermsCache.key(text))
         return self._seen[text]
+
+    def keep(self, keys: Iterable[bytes]) -> None:
+        """Keep these texts' terms in the cache although they were not asked for in this build."""
+        if self.cache:
+            self.cache.keep(keys)
 
     def _cut(self, text: str) -> list[str]:
         text = normalise(text)
@@ -166,8 +175,18 @@ class TermsCache:
         entries = saved.get("terms")
         return entries if isinstance(entries, dict) else {}
 
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def keep(self, keys: Iterable[bytes]) -> None:
+        for key in keys:
+            joined = self.stored.get(key)
+            if isinstance(joined, str):
+                self.used[key] = joined
+
     def terms(self, text: str, cut: Callable[[str], list[str]]) -> list[str]:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = self.key(text)
         joined = self.stored.get(key)
         if isinstance(joined, str):
             self.used[key] = joined
@@ -239,12 +258,15 @@ def build_indexes(
     files are the same with it or without."""
     terms_cache = TermsCache(cache, lexicon) if cache is not None else None
     terms = Terms(lexicon, terms_cache)  # shared by both languages
+    # an article's documents (its own and its figures') depend on its views and the cutting only
+    kept = Memo(cache / "documents.pickle" if cache else None, digest(_terms_version(lexicon)))
     files: dict[str, str] = {}
     for lang in ("zh", "en"):
-        docs = sorted(_documents(data, lang, terms, aliases), key=lambda d: KINDS.index(d.kind))
+        docs = sorted(_documents(data, lang, terms, aliases, kept), key=lambda d: KINDS.index(d.kind))
         files.update((f"{lang}/search/{name}", text) for name, text in encode(docs).items())
     if terms_cache:
         terms_cache.save()
+    kept.save()
     return files
 
 
@@ -300,7 +322,11 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _documents(data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple[str, ...]]) -> Iterator[Doc]:
+def _documents(
+    data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple[str, ...]], kept: Memo | None = None
+) -> Iterator[Doc]:
+    """Every document of one language, in the index's order. `kept`: each article's documents from the
+    last build, by `SiteData.article_keys` (the same key, the same views, the same documents)."""
     def pick(name: Name) -> tuple[str, bool]:
         if lang == "en" and name.en is None:
             return name.zh, True
@@ -336,12 +362,24 @@ def _documents(data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple
         for words, weight in names(company.name, company.slug):
             doc.add(words, weight)
         yield doc
-    articles = by_district(data)
-    for article in articles:
-        yield _article_doc(article, data, lang, terms, pick)
-    position = {a.id: i for i, a in enumerate(articles)}
-    for figure in sorted(data.figures.values(), key=lambda f: position[f.article]):
-        yield _figure_doc(figure, data, lang, terms, pick)
+    kept = kept or Memo(None, b"")
+    figure_docs: list[Doc] = []
+    for article in by_district(data):
+        key = (lang, data.article_keys.get(article.id))
+        made = kept.get(key) if key[1] else None
+        if made is None:
+            terms.asked = set()
+            own = _article_doc(article, data, lang, terms, pick)
+            figures = [_figure_doc(data.figures[f], data, lang, terms, pick) for f in article.figures]
+            made = (own, figures, tuple(terms.asked))
+            terms.asked = None
+            if key[1]:
+                kept.put(key, made)
+        else:
+            terms.keep(made[2])  # the texts stay in the terms cache while their article is unchanged
+        yield made[0]
+        figure_docs += made[1]
+    yield from figure_docs  # after the articles, in their order
 
 
 def by_district(data: SiteData) -> list[ArticleView]:

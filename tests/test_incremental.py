@@ -38,14 +38,15 @@ def project(tmp_path: Path) -> Paths:
 
 
 def _from_nothing(paths: Paths, where: Path) -> Path:
-    """The same content rendered into a new folder with no page records."""
+    """The same content rendered into a new folder with no caches (page records, fragments, views,
+    search documents and terms, data records)."""
     fresh = Paths(paths.seeds, paths.content, where, paths.templates)
-    shutil.move(paths.content / ".cache" / "render", paths.content / ".cache" / "render-kept")
+    shutil.move(paths.content / ".cache", paths.content.parent / "cache-kept")
     try:
         render(fresh, Reporter(stream=open(os.devnull, "w")))
     finally:
-        shutil.rmtree(paths.content / ".cache" / "render", ignore_errors=True)
-        shutil.move(paths.content / ".cache" / "render-kept", paths.content / ".cache" / "render")
+        shutil.rmtree(paths.content / ".cache", ignore_errors=True)
+        shutil.move(paths.content.parent / "cache-kept", paths.content / ".cache")
     return where
 
 

@@ -240,13 +240,15 @@ def test_terms_cache_gives_the_same_index_and_cuts_only_changed_texts(site, refe
 
     first = next(iter(data.articles.values()))
     changed = dataclasses.replace(first, title=Name("铜梁区储能产业园新项目开工", first.title.en))
-    data = dataclasses.replace(data, articles={**data.articles, first.id: changed})
+    keys = {**data.article_keys, first.id: b"changed"}  # a changed article has another key (SiteData.article_keys)
+    data = dataclasses.replace(data, articles={**data.articles, first.id: changed}, article_keys=keys)
     assert build_indexes(data, lexicon, aliases, cache) == build_indexes(data, lexicon, aliases)
     assert cut[0] == "铜梁区储能产业园新项目开工" and cut.count(cut[0]) == 2  # with the cache, then without
     saved = pickle.loads((cache / "terms.pickle").read_bytes())["terms"]
     assert len(saved) == texts  # the old title's entry pruned, the new one kept
 
-    (cache / "terms.pickle").write_bytes(b"not a pickle")  # a corrupt cache is ignored and replaced
+    for damaged in ("terms.pickle", "documents.pickle"):  # a corrupt cache is ignored and replaced
+        (cache / damaged).write_bytes(b"not a pickle")
     cut.clear()
     assert build_indexes(data, lexicon, aliases, cache) == build_indexes(data, lexicon, aliases)
     assert pickle.loads((cache / "terms.pickle").read_bytes())["terms"] == saved

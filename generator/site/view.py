@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,10 @@ class SiteData:
     digest: str = ""
     """Of everything the data is made from (each article's fields, the reference data, the translations,
     the generator's code): the same digest, the same data (render.py keeps what it made from it)."""
+    article_keys: dict[str, bytes] = field(default_factory=dict)
+    """Per article, a digest of what its views are made from (its fields, the reference data, the
+    translations, the code): the same key, the same article and figure views (search.py keeps its
+    documents by it)."""
 
     def covered_industries(self) -> list[IndustryView]:
         return [i for i in self.industries.values() if i.articles]
@@ -195,10 +199,12 @@ def build_site_data(
     scope = repr((reference, sorted(english.translations.items()), sorted(english.fuzzy), generator_digest()))
     made = Memo(memory, digest(scope))
     inputs = hashlib.blake2b(made.scope, digest_size=16)
+    article_keys: dict[str, bytes] = {}
     for item in sorted(stored, key=lambda a: str(a.fields.get("id"))):
         fields = item.fields
         key = digest(repr(fields))
         inputs.update(key)
+        article_keys[str(fields["id"])] = digest(repr((made.scope, key)))
         views = made.get(key)
         if views is None:
             article_figures = [
@@ -215,7 +221,9 @@ def build_site_data(
     companies = _companies(reference, articles)
     charts = _charts(figures, _district_names(reference))
     with_pages = frozenset(slug for slug, industry in industries.items() if industry.articles)
-    return SiteData(articles, figures, places, industries, companies, charts, with_pages, inputs.hexdigest())
+    return SiteData(
+        articles, figures, places, industries, companies, charts, with_pages, inputs.hexdigest(), article_keys
+    )
 
 
 def _name_book(reference: Reference) -> dict[str, str]:
