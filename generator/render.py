@@ -113,7 +113,8 @@ def render_site(
         pages_kept = memory.data == data.digest and site.keep_all(memory.files)
         search_kept = site.keep_all(memory.kept("search", data.digest))
         previous, fragments = ({}, Fragments()) if pages_kept else (memory.pages, Fragments(memory.fragments))
-        work = PageWork(_environment(templates), data, options, key, previous, fragments)
+        settled = memory.settled(data.article_keys)
+        work = PageWork(_environment(templates), data, options, key, previous, fragments, settled)
         search_cache = cache / "search" if cache else None
         aliases = search_aliases(reference)
         rendered, index = render_pages_and_search(
@@ -136,7 +137,7 @@ def render_site(
         if options.pdf:
             _print_briefings(site.staging)
         site.commit()
-    memory.save(None if pages_kept else rendered.records, rendered.fragments, data.digest, outputs)
+    memory.save(None if pages_kept else rendered.records, rendered.fragments, data, outputs)
     clock.lap("write")
     html_pages = sum(1 for p in rendered.paths if p.endswith(".html"))
     notes = () if options.base_url else (feeds.NO_SITEMAP_NOTE,)
@@ -175,6 +176,8 @@ class PageWork:
     previous: dict[str, PageRecord]
     """The page records of the site in the output folder now."""
     fragments: Fragments = field(default_factory=Fragments)
+    settled: frozenset[str] = frozenset()
+    """Articles unchanged since the last build (incremental.Digests)."""
 
 
 @dataclass
@@ -224,7 +227,7 @@ def render_pages_and_search(
     `Rendered.seconds`: how long each took (in parallel, the workers' times summed)."""
     specs = language_pages(work.data) if pages else []
     _check_collisions([s.path for s in specs])
-    digests = Digests(work.data)  # forked workers inherit the digests the check computed
+    digests = Digests(work.data, work.settled)  # forked workers inherit the digests the check computed
     started = time.perf_counter()
     kept, jobs = keep_unchanged(work, site, [(lang, spec) for lang in LANGS for spec in specs], digests)
     checked = time.perf_counter() - started
@@ -262,7 +265,7 @@ def keep_unchanged(
             before
             and before.key == page_key(work.key, lang, spec)
             and site.still_there(path, before.file)
-            and digests.unchanged(before)
+            and digests.page_unchanged(before)
         ):
             site.keep(path)
             kept.records[path] = before

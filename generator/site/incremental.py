@@ -220,8 +220,10 @@ def tracked(data: SiteData, reads: Reads) -> SiteData:
 class Digests:
     """The digest of what a read sees in this build's data (computed once per read)."""
 
-    def __init__(self, data: SiteData) -> None:
+    def __init__(self, data: SiteData, settled: frozenset[str] = frozenset()) -> None:
         self.data = data
+        self.settled = settled
+        """Articles whose views are those of the last build (SiteData.article_keys unchanged)."""
         self._known: dict[Dep, bytes] = {}
 
     def of(self, dep: Dep) -> bytes:
@@ -243,6 +245,21 @@ class Digests:
 
     def unchanged(self, record: PageRecord | FragmentRecord) -> bool:
         return all(self.of(dep) == seen for dep, seen in record.deps)
+
+    def page_unchanged(self, record: PageRecord) -> bool:
+        """`unchanged`, without digesting the reads of settled articles and their figures: every page
+        record kept is checked against each build's data, so a read of an article that has not changed
+        since the last build still sees what it saw. (Not so for fragments: one no page used in the last
+        build was not checked then.)"""
+        return all(self._settled(dep) or self.of(dep) == seen for dep, seen in record.deps)
+
+    def _settled(self, dep: Dep) -> bool:
+        if dep[0] == "articles":
+            return dep[1] in self.settled
+        if dep[0] == "figures":
+            figure = self.data.figures.get(dep[1])
+            return figure is not None and figure.article in self.settled
+        return False
 
     def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
         deps = tuple((dep, self.of(dep)) for dep in reads.deps(self.data))
@@ -304,6 +321,8 @@ class RenderMemory:
         """SiteData.digest of the site in `out` ("" if unknown)."""
         self.outputs: dict[str, dict[str, Identity]] = stored.get("outputs", {}) if same else {}
         """Files made from the whole site data, by kind ("search", "data"): path -> identity."""
+        self.article_keys: dict[str, bytes] = stored.get("articles", {}) if same else {}
+        """SiteData.article_keys of the last build (the page records were checked against its data)."""
         self._pages: dict[str, PageRecord] | None = None
         self._fragments: dict[tuple, FragmentRecord] | None = None
 
@@ -332,11 +351,15 @@ class RenderMemory:
         """The files of `kind` made from this same data (empty if none)."""
         return self.outputs.get(kind, {}) if data == self.data else {}
 
+    def settled(self, article_keys: dict[str, bytes]) -> frozenset[str]:
+        """The articles whose views are those of the last build."""
+        return frozenset(id for id, key in article_keys.items() if self.article_keys.get(id) == key)
+
     def save(
         self,
         pages: dict[str, PageRecord] | None,
         made: dict[tuple, FragmentRecord],
-        data: str,
+        data: SiteData,
         outputs: dict[str, dict[str, Identity]],
     ) -> None:
         """`pages`: the page records, None when every page was kept (the records are those stored).
@@ -353,6 +376,6 @@ class RenderMemory:
                 known = {**self.fragments, **made}
                 fragments = {key: known[key] for key in used if key in known}
                 write_pickle(self._part("fragments"), {"key": self.key, "fragments": fragments})
-        if (token, files, data, outputs) != (self.token, self.files, self.data, self.outputs):
+        if (token, files, data.digest, outputs) != (self.token, self.files, self.data, self.outputs):
             stored = {"out": self.out, "key": self.key, "token": self.token, "files": files}
-            write_pickle(self.file, {**stored, "data": data, "outputs": outputs})
+            write_pickle(self.file, {**stored, "data": data.digest, "outputs": outputs, "articles": data.article_keys})
