@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterable
+import marshal
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
+
+T = TypeVar("T")
 
 CUT_MEMORY = 20_000
 """Texts whose words are remembered (then the memory starts again): a few seeds' worth."""
@@ -47,7 +55,7 @@ class Lexicon:
             # whose seeds are all cached never needs
             from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader
 
-            self._idf, self._median_idf = IDFLoader(DEFAULT_IDF).get_idf()
+            self._idf, self._median_idf = _kept(DEFAULT_IDF, lambda: IDFLoader(DEFAULT_IDF).get_idf())
         return self._idf.get(word, self._median_idf)
 
     def cut(self, text: str) -> list[str]:
@@ -63,9 +71,7 @@ class Lexicon:
     def tag(self, text: str) -> list[tuple[str, str]]:
         """Words with their part-of-speech flags (n noun, v verb, …)."""
         if self._tagger is None:
-            import jieba.posseg
-
-            self._tagger = jieba.posseg.POSTokenizer(self._tokenizer)
+            self._tagger = _tagger(self._tokenizer)
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=False)]
 
     def cut_for_search(self, text: str) -> list[str]:
@@ -78,3 +84,48 @@ class Lexicon:
     @property
     def tokenizer(self) -> jieba.Tokenizer:
         return self._tokenizer
+
+
+def _tagger(tokenizer: jieba.Tokenizer):  # noqa: ANN202 - jieba.posseg is imported here, on first use
+    """jieba's part-of-speech tokenizer, its word-tag table read from a kept copy (parsing the
+    dictionary text took about 1 s per build)."""
+    import jieba.posseg
+
+    class KeptTags(jieba.posseg.POSTokenizer):
+        def load_word_tag(self, f) -> None:  # noqa: ANN001 - jieba's signature
+            name = f.name
+            f.close()
+            self.word_tag_tab = _kept(name, lambda: _word_tags(name))
+
+    return KeptTags(tokenizer)
+
+
+def _word_tags(dictionary: str) -> dict[str, str]:
+    tags = {}
+    with open(dictionary, "rb") as lines:
+        for line in lines:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def _kept(source: str, make: Callable[[], T]) -> T:
+    """`make()`, computed from the file `source` once and then read from a marshal copy in the
+    temporary folder (as jieba keeps its own dictionary), named by the source file's path, size and time."""
+    stat = os.stat(source)
+    key = hashlib.blake2b(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{jieba.__version__}".encode(), digest_size=8)
+    copy = Path(tempfile.gettempdir()) / f"briefing-jieba-{key.hexdigest()}.marshal"
+    try:
+        return marshal.loads(copy.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = make()
+    try:  # written beside, then renamed: another build never reads half of it
+        handle, temporary = tempfile.mkstemp(dir=copy.parent, prefix=".briefing-jieba-")
+        with os.fdopen(handle, "wb") as stream:
+            marshal.dump(value, stream)
+        os.replace(temporary, copy)
+    except OSError:
+        pass  # no copy: made again next time
+    return value
