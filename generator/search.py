@@ -55,6 +55,9 @@ TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
 a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
 query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
+OWN_FILE_POSTINGS = 1_000
+"""A term with at least this many postings has them in a file of its own, fetched only when a query uses
+the term: the shard of a common first character (新, 智, 20) then holds its vocabulary and small postings."""
 DOC_SHARD_SIZE = 8
 """Documents per document shard (about 1-3 KB gzip). The first page of 20 results touches up to 20 of
 them; with 64 documents (12 KB gzip for articles) they were most of a first query's download."""
@@ -275,14 +278,17 @@ def encode(docs: list[Doc]) -> dict[str, str]:
                 postings[term] = [packed]
             previous[term] = number
     size = sum(len(term) * 3 + 4 * len(p) for term, p in postings.items())
-    shard_count = max(1, round(size / TERM_SHARD_BYTES))
-    term_shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
-    for term in sorted(postings):
-        term_shards[shard_of(term, shard_count)][term] = postings[term]
+    shard_count = max(1, round(size / TERM_SHARD_BYTES))  # counting all postings: the same shards whatever OWN_FILE_POSTINGS
+    own_files = sorted(term for term, p in postings.items() if len(p) >= OWN_FILE_POSTINGS)
+    shard_terms: dict[str, list[int] | dict] = dict(postings)
+    shard_terms.update((term, {"f": number, "n": len(postings[term])}) for number, term in enumerate(own_files))
+    term_shards: list[dict[str, list[int] | dict]] = [{} for _ in range(shard_count)]
+    for term in sorted(shard_terms):
+        term_shards[shard_of(term, shard_count)][term] = shard_terms[term]
     rows = [[d.title, d.path, d.text] + ([1] if d.chinese_on_english_page else []) for d in docs]
     kinds = [d.kind for d in docs]
     entry = {
-        "v": 2,
+        "v": 3,
         "w": WEIGHTS,
         "n": len(docs),
         "k": [kinds.index(k) if k in kinds else len(docs) for k in KINDS],
@@ -291,6 +297,7 @@ def encode(docs: list[Doc]) -> dict[str, str]:
     }
     files = {"index.json": _json(entry)}
     files.update((f"t{i}.json", _json(shard)) for i, shard in enumerate(term_shards))
+    files.update((f"p{i}.json", _json(postings[term])) for i, term in enumerate(own_files))
     for start in range(0, len(rows), DOC_SHARD_SIZE):
         files[f"d{start // DOC_SHARD_SIZE}.json"] = _json(rows[start : start + DOC_SHARD_SIZE])
     return files

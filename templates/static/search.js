@@ -8,6 +8,7 @@
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
   var PREFIX_FACTOR = 0.6, FALLBACK_FACTOR = 0.5, MAX_EXPANSIONS = 40;
   var MAX_RESULTS = 200, PAGE_SIZE = 20, SUGGESTIONS = 6;
+  var EXPANSION_POSTINGS = 10000; // per query piece, from postings files (about 8 KB gzip), see loadPostings
 
   function normalise(text) {
     return text.normalize("NFKC").toLowerCase().replace(/(\d),(?=\d{3})/g, "$1");
@@ -34,6 +35,8 @@
     this.cjk = []; // loaded terms with Chinese characters, for the bigram fallback
     this.longest = 1;
     this.termShards = {};
+    this.postingFiles = {}; // file number → promise of its postings
+    this.ownPostings = Object.create(null); // term → its postings, once its file is loaded
     this.docShards = {};
     this.decoded = Object.create(null);
   }
@@ -77,6 +80,30 @@
     return Promise.all(latin.map(function (piece) { return self.load(self.shardOf(piece)); }).concat([from(0)]));
   };
 
+  // Loads the postings files a query's groups need. A term with many postings has them in a file of its own
+  // (its term shard has {f: file number, n: number of postings} instead). A group's own words are always
+  // loaded; its expansions (prefix matches, terms containing an unknown piece: a two-letter prefix or one
+  // character can match dozens of common terms) only while their postings from files stay within
+  // EXPANSION_POSTINGS, in the order parse() gave them; the others are dropped from the group.
+  Index.prototype.loadPostings = function (groups) {
+    var self = this, loading = [];
+    groups.forEach(function (group) {
+      var budget = EXPANSION_POSTINGS;
+      group.terms = group.terms.filter(function (pair) {
+        var value = self.terms[pair[0]];
+        if (Array.isArray(value)) return true;
+        if (pair[1] < 1) {
+          if (value.n > budget) return false;
+          budget -= value.n;
+        }
+        if (!self.postingFiles[value.f]) self.postingFiles[value.f] = fetchJSON(self.base + "p" + value.f + ".json");
+        loading.push(self.postingFiles[value.f].then(function (packed) { self.ownPostings[pair[0]] = packed; }));
+        return true;
+      });
+    });
+    return Promise.all(loading);
+  };
+
   Index.prototype.addTerms = function (shard) {
     var addedAscii = false;
     for (var term in shard) {
@@ -115,16 +142,18 @@
     return Object.prototype.hasOwnProperty.call(this.terms, term);
   };
 
-  // [[doc, weight], ...] for a term: postings are gap * 8 + weight index (see generator/search.py).
+  // A term's postings as {docs, weights}, two typed arrays, decoded once from gap * 8 + weight index (see
+  // generator/search.py). Postings in a file of their own must have been loaded (loadPostings).
   Index.prototype.postings = function (term) {
-    if (!this.has(term)) return [];
     if (!this.decoded[term]) {
-      var doc = 0, out = [], packed = this.terms[term];
-      for (var i = 0; i < packed.length; i++) {
+      var packed = this.has(term) ? this.ownPostings[term] || this.terms[term] : [];
+      var docs = new Int32Array(packed.length), weights = new Float64Array(packed.length);
+      for (var i = 0, doc = 0; i < packed.length; i++) {
         doc += Math.floor(packed[i] / 8);
-        out.push([doc, this.weights[packed[i] % 8]]);
+        docs[i] = doc;
+        weights[i] = this.weights[packed[i] % 8];
       }
-      this.decoded[term] = out;
+      this.decoded[term] = { docs: docs, weights: weights };
     }
     return this.decoded[term];
   };
@@ -257,34 +286,58 @@
     return alternatives;
   }
 
-  function search(index, query) {
-    var groups = parse(index, query), total = index.entry.n, found = new Map();
-    groups.forEach(function (group) {
-      var best = new Map();
-      group.terms.forEach(function (pair) {
-        var postings = index.postings(pair[0]);
-        var idf = Math.log(1 + total / Math.max(1, postings.length));
-        postings.forEach(function (p) {
-          var score = p[1] * pair[1] * idf, seen = best.get(p[0]);
-          if (!seen || seen.score < score) best.set(p[0], { score: score, term: pair[0] });
-        });
-      });
-      best.forEach(function (hit, doc) {
-        var entry = found.get(doc) || { doc: doc, score: 0, groups: 0, terms: [] };
-        entry.score += hit.score;
-        entry.groups += 1;
-        entry.terms.push(hit.term);
-        found.set(doc, entry);
-      });
+  // One group's best alternative per document: score[doc] and, in term[doc], 1 + the alternative's
+  // position (0: no match); `docs` lists the documents it matches. Of equal scores the first alternative's counts.
+  function bestOfGroup(index, group) {
+    var n = index.entry.n, score = new Float64Array(n), term = new Int32Array(n), matching = [];
+    group.terms.forEach(function (pair, t) {
+      var postings = index.postings(pair[0]), docs = postings.docs, weights = postings.weights;
+      var idf = Math.log(1 + n / Math.max(1, docs.length));
+      for (var i = 0; i < docs.length; i++) {
+        var doc = docs[i], s = weights[i] * pair[1] * idf;
+        if (!term[doc]) matching.push(doc);
+        if (!term[doc] || score[doc] < s) { score[doc] = s; term[doc] = t + 1; }
+      }
     });
-    var most = 0;
-    found.forEach(function (e) { if (e.groups > most) most = e.groups; });
-    var results = [];
-    found.forEach(function (e) { if (e.groups === most) results.push(e); });
-    results.sort(function (a, b) {
-      return b.score - a.score || index.kind(a.doc) - index.kind(b.doc) || a.doc - b.doc;
+    return { score: score, term: term, docs: matching };
+  }
+
+  // Score = the sum over groups of each group's best alternative; the documents that match the most groups,
+  // best first, ties by document number (kinds are runs of numbers, so entity pages come first). Typed
+  // arrays indexed by document: a common term has tens of thousands of postings.
+  function search(index, groups) {
+    var n = index.entry.n, score = new Float64Array(n), matched = new Int32Array(n), found = [], most = 0;
+    var best = groups.map(function (group) { return bestOfGroup(index, group); });
+    best.forEach(function (b) {
+      for (var i = 0; i < b.docs.length; i++) {
+        var doc = b.docs[i];
+        if (!matched[doc]) found.push(doc);
+        score[doc] += b.score[doc];
+        matched[doc] += 1;
+        if (matched[doc] > most) most = matched[doc];
+      }
     });
-    return { groups: groups, results: results.slice(0, MAX_RESULTS), complete: most === groups.length };
+    var docs = Int32Array.from(found.filter(function (doc) { return matched[doc] === most; })).sort();
+    var results = top(docs, score, MAX_RESULTS).map(function (doc) {
+      var terms = [];
+      best.forEach(function (b, g) { if (b.term[doc]) terms.push(groups[g].terms[b.term[doc] - 1][0]); });
+      return { doc: doc, score: score[doc], terms: terms };
+    });
+    return { groups: groups, results: results, complete: most === groups.length };
+  }
+
+  // The `limit` best of `docs` (ascending numbers) by score, ties in document order, without sorting them all.
+  function top(docs, score, limit) {
+    var threshold = -Infinity;
+    if (docs.length > limit) {
+      var scores = new Float64Array(docs.length);
+      for (var i = 0; i < docs.length; i++) scores[i] = score[docs[i]];
+      threshold = scores.sort()[docs.length - limit];
+    }
+    var chosen = [];
+    for (var j = 0; j < docs.length; j++) if (score[docs[j]] >= threshold) chosen.push(docs[j]);
+    chosen.sort(function (a, b) { return score[b] - score[a]; }); // stable: ties stay in document order
+    return chosen.slice(0, limit);
   }
 
   // ---- showing results ---------------------------------------------------------------------------
@@ -389,12 +442,19 @@
     return indexes[url];
   }
 
-  // Loads what the query needs, then answers it; `ms` is the time of the search itself.
+  // Loads what the query needs (the term shards to parse it, then the postings files of the terms it
+  // uses), then answers it; `ms` is the time of parsing and searching, not of loading.
   function answer(settings, query) {
     return loadIndex(settings.index).then(function (index) {
+      var groups, parsing;
       return index.prepare(normalise(query)).then(function () {
-        var started = performance.now(), result = search(index, query);
-        result.ms = performance.now() - started;
+        var started = performance.now();
+        groups = parse(index, query);
+        parsing = performance.now() - started;
+        return index.loadPostings(groups);
+      }).then(function () {
+        var started = performance.now(), result = search(index, groups);
+        result.ms = parsing + performance.now() - started;
         result.index = index;
         return result;
       });
