@@ -55,12 +55,15 @@ TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
 a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
 query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
-OWN_FILE_POSTINGS = 1_000
+OWN_FILE_POSTINGS = 300
 """A term with at least this many postings has them in a file of its own, fetched only when a query uses
-the term: the shard of a common first character (新, 智, 20) then holds its vocabulary and small postings."""
-DOC_SHARD_SIZE = 8
-"""Documents per document shard (about 1-3 KB gzip). The first page of 20 results touches up to 20 of
-them; with 64 documents (12 KB gzip for articles) they were most of a first query's download."""
+the term: the shard of a common first character (新, 智) then holds its vocabulary and small postings. At
+10,000 pages (bench/search_browser.py's first queries) 1,000 left a first query 96-124 KB gzip at worst,
+300 and 100 about 96 KB; fewer files with 300."""
+DOC_SHARD_SIZE = 4
+"""Documents per document shard (about 0.7-1.5 KB gzip). The first page of 20 results touches up to 20 of
+them: with 8 documents they were half of a median first query's download (25-30 of 50 KB at 10,000
+pages), with 4 about 15-20 KB, with 2 about 10 KB but twice the files (77,000 per language at 10,000 pages)."""
 SNIPPET_CHARS = 240
 QUOTE_CONTEXT = 50
 """Characters kept either side of a figure in its quote."""

@@ -38,7 +38,6 @@
     this.postingFiles = {}; // file number → promise of its postings
     this.ownPostings = Object.create(null); // term → its postings, once its file is loaded
     this.docShards = {};
-    this.decoded = Object.create(null);
   }
 
   function fetchJSON(url) {
@@ -142,20 +141,10 @@
     return Object.prototype.hasOwnProperty.call(this.terms, term);
   };
 
-  // A term's postings as {docs, weights}, two typed arrays, decoded once from gap * 8 + weight index (see
-  // generator/search.py). Postings in a file of their own must have been loaded (loadPostings).
+  // A term's postings, each gap * 8 + weight index (see generator/search.py). Postings in a file of their
+  // own must have been loaded (loadPostings).
   Index.prototype.postings = function (term) {
-    if (!this.decoded[term]) {
-      var packed = this.has(term) ? this.ownPostings[term] || this.terms[term] : [];
-      var docs = new Int32Array(packed.length), weights = new Float64Array(packed.length);
-      for (var i = 0, doc = 0; i < packed.length; i++) {
-        doc += Math.floor(packed[i] / 8);
-        docs[i] = doc;
-        weights[i] = this.weights[packed[i] % 8];
-      }
-      this.decoded[term] = { docs: docs, weights: weights };
-    }
-    return this.decoded[term];
+    return this.has(term) ? this.ownPostings[term] || this.terms[term] : [];
   };
 
   Index.prototype.withPrefix = function (prefix) {
@@ -286,58 +275,122 @@
     return alternatives;
   }
 
-  // One group's best alternative per document: score[doc] and, in term[doc], 1 + the alternative's
-  // position (0: no match); `docs` lists the documents it matches. Of equal scores the first alternative's counts.
+  // Arrays indexed by document, made once per index and left all zero after each use: a query touches
+  // few of the documents, and allocating arrays of the archive's size for each query is slow.
+  Index.prototype.scratch = function () {
+    var n = this.entry.n;
+    if (!this.zeroed) {
+      this.zeroed = { score: new Float64Array(n), term: new Int32Array(n), matched: new Int32Array(n) };
+    }
+    return this.zeroed;
+  };
+
+  // The search itself works on typed arrays and reads each term's postings once, as they are: a first query
+  // runs this code cold, and a common term has tens of thousands of postings.
+
+  // A group's best alternative for each document it matches: docs[i], its score scores[i] and terms[i], 1 +
+  // the alternative's position (null: all 1). Of equal scores the first alternative's counts.
   function bestOfGroup(index, group) {
-    var n = index.entry.n, score = new Float64Array(n), term = new Int32Array(n), matching = [];
+    if (group.terms.length === 1) return onlyAlternative(index, group.terms[0]);
+    var scratch = index.scratch(), score = scratch.score, term = scratch.term, count = 0;
+    var matching = new Int32Array(group.terms.reduce(function (sum, pair) { return sum + index.postings(pair[0]).length; }, 0));
     group.terms.forEach(function (pair, t) {
-      var postings = index.postings(pair[0]), docs = postings.docs, weights = postings.weights;
-      var idf = Math.log(1 + n / Math.max(1, docs.length));
-      for (var i = 0; i < docs.length; i++) {
-        var doc = docs[i], s = weights[i] * pair[1] * idf;
-        if (!term[doc]) matching.push(doc);
+      var packed = index.postings(pair[0]), factor = pair[1], rarity = idf(index, packed), doc = 0;
+      for (var i = 0; i < packed.length; i++) {
+        doc += packed[i] >> 3;
+        var s = index.weights[packed[i] & 7] * factor * rarity;
+        if (!term[doc]) matching[count++] = doc;
         if (!term[doc] || score[doc] < s) { score[doc] = s; term[doc] = t + 1; }
       }
     });
-    return { score: score, term: term, docs: matching };
+    var scores = new Float64Array(count), terms = new Int32Array(count);
+    for (var i = 0; i < count; i++) {
+      var doc = matching[i];
+      scores[i] = score[doc];
+      terms[i] = term[doc];
+      score[doc] = term[doc] = 0;
+    }
+    return { docs: matching.subarray(0, count), scores: scores, terms: terms };
   }
 
-  // Score = the sum over groups of each group's best alternative; the documents that match the most groups,
-  // best first, ties by document number (kinds are runs of numbers, so entity pages come first). Typed
-  // arrays indexed by document: a common term has tens of thousands of postings.
-  function search(index, groups) {
-    var n = index.entry.n, score = new Float64Array(n), matched = new Int32Array(n), found = [], most = 0;
-    var best = groups.map(function (group) { return bestOfGroup(index, group); });
+  function onlyAlternative(index, pair) {
+    var packed = index.postings(pair[0]), factor = pair[1], rarity = idf(index, packed), doc = 0;
+    var docs = new Int32Array(packed.length), scores = new Float64Array(packed.length);
+    for (var i = 0; i < packed.length; i++) {
+      doc += packed[i] >> 3;
+      docs[i] = doc;
+      scores[i] = index.weights[packed[i] & 7] * factor * rarity;
+    }
+    return { docs: docs, scores: scores, terms: null };
+  }
+
+  function idf(index, postings) {
+    return Math.log(1 + index.entry.n / Math.max(1, postings.length));
+  }
+
+  // The documents that match the most groups, and their scores: the sum over groups of each group's best.
+  function combine(index, best) {
+    if (best.length === 1) return { docs: best[0].docs, scores: best[0].scores, most: 1 };
+    var scratch = index.scratch(), total = scratch.score, matched = scratch.matched, most = 0, count = 0;
+    var found = new Int32Array(best.reduce(function (sum, b) { return sum + b.docs.length; }, 0));
     best.forEach(function (b) {
       for (var i = 0; i < b.docs.length; i++) {
         var doc = b.docs[i];
-        if (!matched[doc]) found.push(doc);
-        score[doc] += b.score[doc];
-        matched[doc] += 1;
-        if (matched[doc] > most) most = matched[doc];
+        if (!matched[doc]) found[count++] = doc;
+        total[doc] += b.scores[i];
+        if (++matched[doc] > most) most = matched[doc];
       }
     });
-    var docs = Int32Array.from(found.filter(function (doc) { return matched[doc] === most; })).sort();
-    var results = top(docs, score, MAX_RESULTS).map(function (doc) {
-      var terms = [];
-      best.forEach(function (b, g) { if (b.term[doc]) terms.push(groups[g].terms[b.term[doc] - 1][0]); });
-      return { doc: doc, score: score[doc], terms: terms };
-    });
-    return { groups: groups, results: results, complete: most === groups.length };
+    var docs = [], scores = [];
+    for (var j = 0; j < count; j++) {
+      var d = found[j];
+      if (matched[d] === most) { docs.push(d); scores.push(total[d]); }
+      total[d] = matched[d] = 0;
+    }
+    return { docs: docs, scores: scores, most: most };
   }
 
-  // The `limit` best of `docs` (ascending numbers) by score, ties in document order, without sorting them all.
-  function top(docs, score, limit) {
-    var threshold = -Infinity;
-    if (docs.length > limit) {
-      var scores = new Float64Array(docs.length);
-      for (var i = 0; i < docs.length; i++) scores[i] = score[docs[i]];
-      threshold = scores.sort()[docs.length - limit];
+  // Score = the sum over groups of each group's best alternative; the documents that match the most groups,
+  // best first, ties by document number (kinds are runs of numbers, so entity pages come first).
+  function search(index, groups) {
+    var best = groups.map(function (group) { return bestOfGroup(index, group); });
+    var found = best.length ? combine(index, best) : { docs: [], scores: [], most: 0 };
+    var results = top(found.docs, found.scores, MAX_RESULTS).map(function (i) {
+      return { doc: found.docs[i], score: found.scores[i], terms: [] };
+    });
+    withTerms(results, groups, best, index.scratch().term);
+    return { groups: groups, results: results, complete: found.most === groups.length };
+  }
+
+  // Each result's terms (for highlighting): the best alternative of each group it matches, in group order.
+  function withTerms(results, groups, best, position) {
+    results.forEach(function (r, i) { position[r.doc] = i + 1; });
+    best.forEach(function (b, g) {
+      for (var i = 0; i < b.docs.length; i++) {
+        var at = position[b.docs[i]];
+        if (at) results[at - 1].terms.push(groups[g].terms[b.terms ? b.terms[i] - 1 : 0][0]);
+      }
+    });
+    results.forEach(function (r) { position[r.doc] = 0; });
+  }
+
+  // The positions of the `limit` best by score (ties: lower document number first) without sorting them
+  // all: those above the limit-th best score, sorted, then those at that score by document number.
+  function top(docs, scores, limit) {
+    var threshold = -Infinity, above = [], at = [];
+    if (docs.length > limit) threshold = Float64Array.from(scores).sort()[docs.length - limit];
+    for (var i = 0; i < docs.length; i++) {
+      if (scores[i] > threshold) above.push(i);
+      else if (scores[i] === threshold) at.push(i);
     }
-    var chosen = [];
-    for (var j = 0; j < docs.length; j++) if (score[docs[j]] >= threshold) chosen.push(docs[j]);
-    chosen.sort(function (a, b) { return score[b] - score[a]; }); // stable: ties stay in document order
-    return chosen.slice(0, limit);
+    above.sort(function (a, b) { return scores[b] - scores[a] || docs[a] - docs[b]; });
+    if (!ascending(at.map(function (i) { return docs[i]; }))) at.sort(function (a, b) { return docs[a] - docs[b]; });
+    return above.concat(at).slice(0, limit);
+  }
+
+  function ascending(numbers) {
+    for (var i = 1; i < numbers.length; i++) if (numbers[i - 1] > numbers[i]) return false;
+    return true;
   }
 
   // ---- showing results ---------------------------------------------------------------------------
