@@ -9,9 +9,10 @@ so a name outranks a title, a title a summary, a summary the body.
 The index is split into files so that a reader downloads only what a query needs, however large the
 archive grows (all under `<lang>/search/`):
 
-    index.json   {"v": 2, "w": WEIGHTS, "n": documents, "k": first document of each kind,
+    index.json   {"v": 3, "w": WEIGHTS, "n": documents, "k": first document of each kind,
                   "t": number of term shards, "d": documents per document shard}
-    t<i>.json    {term: [posting, ...]} for the terms whose shard key hashes to i
+    t<i>.json    {term: [posting, ...] or {"f": file, "n": postings}} for the terms whose shard key hashes to i
+    p<f>.json    [posting, ...] of one term with OWN_FILE_POSTINGS postings or more
     d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
 
 Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind (articles grouped
@@ -21,7 +22,10 @@ Chinese shown on an English page. A posting packs the gap to the previous docume
 weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
 first character when that is Chinese (forward maximum matching in the browser only ever needs the terms
 that start at a given character), else its first two characters (prefix matching starts at two); the
-key's hash (`shard_of`, mirrored in search.js) picks the shard.
+key's hash (`shard_of`, mirrored in search.js) picks the shard. A term with many postings keeps only its
+file number and postings count in its shard, so that the shard of a common character stays small: the
+browser fetches a postings file once the parsed query uses the term (for prefix and fallback expansions
+only up to a budget of postings, see search.js `loadPostings`).
 """
 
 from __future__ import annotations
