@@ -62,8 +62,8 @@ query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made
 OWN_FILE_POSTINGS = 300
 """A term with at least this many postings has them in a file of its own, fetched only when a query uses
 the term: the shard of a common first character (新, 智) then holds its vocabulary and small postings. At
-10,000 pages (bench/search_browser.py's first queries) 1,000 left a first query 96-124 KB gzip at worst,
-300 and 100 about 96 KB; fewer files with 300."""
+10,000 pages with 4-document shards (bench/search_browser.py's first queries), 1,000 left the worst first
+query at 104 KB gzip, 300 and 100 at 96 KB; 300 makes fewer files."""
 DOC_SHARD_SIZE = 4
 """Documents per document shard (about 0.7-1.5 KB gzip). The first page of 20 results touches up to 20 of
 them: with 8 documents they were half of a median first query's download (25-30 of 50 KB at 10,000

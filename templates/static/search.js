@@ -144,7 +144,8 @@
   // A term's postings, each gap * 8 + weight index (see generator/search.py). Postings in a file of their
   // own must have been loaded (loadPostings).
   Index.prototype.postings = function (term) {
-    return this.has(term) ? this.ownPostings[term] || this.terms[term] : [];
+    var value = this.has(term) ? this.ownPostings[term] || this.terms[term] : [];
+    return Array.isArray(value) ? value : [];
   };
 
   Index.prototype.withPrefix = function (prefix) {
