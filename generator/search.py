@@ -9,9 +9,10 @@ so a name outranks a title, a title a summary, a summary the body.
 The index is split into files so that a reader downloads only what a query needs, however large the
 archive grows (all under `<lang>/search/`):
 
-    index.json   {"v": 2, "w": WEIGHTS, "n": documents, "k": first document of each kind,
+    index.json   {"v": 3, "w": WEIGHTS, "n": documents, "k": first document of each kind,
                   "t": number of term shards, "d": documents per document shard}
-    t<i>.json    {term: [posting, ...]} for the terms whose shard key hashes to i
+    t<i>.json    {term: [posting, ...] or {"f": file, "n": postings}} for the terms whose shard key hashes to i
+    p<f>.json    [posting, ...] of one term with OWN_FILE_POSTINGS postings or more
     d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
 
 Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind (articles grouped
@@ -21,7 +22,10 @@ Chinese shown on an English page. A posting packs the gap to the previous docume
 weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
 first character when that is Chinese (forward maximum matching in the browser only ever needs the terms
 that start at a given character), else its first two characters (prefix matching starts at two); the
-key's hash (`shard_of`, mirrored in search.js) picks the shard.
+key's hash (`shard_of`, mirrored in search.js) picks the shard. A term with many postings keeps only its
+file number and postings count in its shard, so that the shard of a common character stays small: the
+browser fetches a postings file once the parsed query uses the term (for prefix and fallback expansions
+only up to a budget of postings, see search.js `loadPostings`).
 """
 
 from __future__ import annotations
@@ -55,9 +59,15 @@ TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
 a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
 query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
-DOC_SHARD_SIZE = 8
-"""Documents per document shard (about 1-3 KB gzip). The first page of 20 results touches up to 20 of
-them; with 64 documents (12 KB gzip for articles) they were most of a first query's download."""
+OWN_FILE_POSTINGS = 300
+"""A term with at least this many postings has them in a file of its own, fetched only when a query uses
+the term: the shard of a common first character (新, 智) then holds its vocabulary and small postings. At
+10,000 pages with 4-document shards (bench/search_browser.py's first queries), 1,000 left the worst first
+query at 104 KB gzip, 300 and 100 at 96 KB; 300 makes fewer files."""
+DOC_SHARD_SIZE = 4
+"""Documents per document shard (about 0.7-1.5 KB gzip). The first page of 20 results touches up to 20 of
+them: with 8 documents they were half of a median first query's download (25-30 of 50 KB at 10,000
+pages), with 4 about 15-20 KB, with 2 about 10 KB but twice the files (77,000 per language at 10,000 pages)."""
 SNIPPET_CHARS = 240
 QUOTE_CONTEXT = 50
 """Characters kept either side of a figure in its quote."""
@@ -297,14 +307,17 @@ def encode(docs: list[Doc]) -> dict[str, str]:
                 postings[term] = [packed]
             previous[term] = number
     size = sum(len(term) * 3 + 4 * len(p) for term, p in postings.items())
-    shard_count = max(1, round(size / TERM_SHARD_BYTES))
-    term_shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
-    for term in sorted(postings):
-        term_shards[shard_of(term, shard_count)][term] = postings[term]
+    shard_count = max(1, round(size / TERM_SHARD_BYTES))  # counting all postings: the same shards whatever OWN_FILE_POSTINGS
+    own_files = sorted(term for term, p in postings.items() if len(p) >= OWN_FILE_POSTINGS)
+    shard_terms: dict[str, list[int] | dict] = dict(postings)
+    shard_terms.update((term, {"f": number, "n": len(postings[term])}) for number, term in enumerate(own_files))
+    term_shards: list[dict[str, list[int] | dict]] = [{} for _ in range(shard_count)]
+    for term in sorted(shard_terms):
+        term_shards[shard_of(term, shard_count)][term] = shard_terms[term]
     rows = [[d.title, d.path, d.text] + ([1] if d.chinese_on_english_page else []) for d in docs]
     kinds = [d.kind for d in docs]
     entry = {
-        "v": 2,
+        "v": 3,
         "w": WEIGHTS,
         "n": len(docs),
         "k": [kinds.index(k) if k in kinds else len(docs) for k in KINDS],
@@ -313,6 +326,7 @@ def encode(docs: list[Doc]) -> dict[str, str]:
     }
     files = {"index.json": _json(entry)}
     files.update((f"t{i}.json", _json(shard)) for i, shard in enumerate(term_shards))
+    files.update((f"p{i}.json", _json(postings[term])) for i, term in enumerate(own_files))
     for start in range(0, len(rows), DOC_SHARD_SIZE):
         files[f"d{start // DOC_SHARD_SIZE}.json"] = _json(rows[start : start + DOC_SHARD_SIZE])
     return files

@@ -6,8 +6,10 @@ import dataclasses
 import json
 import os
 import pickle
+import shutil
 import statistics
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,12 +30,16 @@ EVALUATION = yaml.safe_load((Path(__file__).parent / "annotations" / "search.yam
 
 
 def load_index(site: Path, lang: str) -> dict:
-    """Entry, every term shard and every document shard of one language, read back into one dict."""
+    """Entry, every term shard (with the postings kept in files of their own) and every document shard of
+    one language, read back into one dict."""
     folder = site / lang / "search"
     entry = json.loads((folder / "index.json").read_text("utf-8"))
     terms: dict[str, list[int]] = {}
     for shard in range(entry["t"]):
         terms.update(json.loads((folder / f"t{shard}.json").read_text("utf-8")))
+    for term, value in terms.items():
+        if isinstance(value, dict):
+            terms[term] = json.loads((folder / f"p{value['f']}.json").read_text("utf-8"))
     docs: list[list] = []
     for shard in range(-(-entry["n"] // entry["d"])):
         docs += json.loads((folder / f"d{shard}.json").read_text("utf-8"))
@@ -61,7 +67,7 @@ def test_index_is_split_into_entry_term_and_document_shards(site):
     for lang in ("zh", "en"):
         index = load_index(site, lang)
         entry, docs = index["entry"], index["docs"]
-        assert set(entry) == {"v", "w", "n", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS
+        assert set(entry) == {"v", "w", "n", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS and entry["v"] == 3
         assert len(docs) == entry["n"] and entry["k"] == sorted(entry["k"]) and len(entry["k"]) == len(KINDS)
         assert all(len(d) in (3, 4) and not d[1].startswith(("/", "zh/", "en/")) for d in docs)
         for term, packed in index["terms"].items():
@@ -69,6 +75,19 @@ def test_index_is_split_into_entry_term_and_document_shards(site):
             assert packed, term
         for term in ("tongliang", "qijiang", "midea", "399.9"):
             assert postings(index, term), (lang, term)
+
+
+def test_a_term_with_many_postings_has_them_in_a_file_of_its_own(monkeypatch):
+    docs = [search.Doc("article", f"t{i}", f"articles/{i}/", "") for i in range(5)]
+    for i, doc in enumerate(docs):
+        doc.add(["common", "rare"] if i == 2 else ["common"], search.TITLE)
+    monkeypatch.setattr(search, "OWN_FILE_POSTINGS", 3)
+    files = search.encode(docs)
+    shard = json.loads(files["t0.json"])  # one small shard
+    title = WEIGHTS.index(search.TITLE)
+    assert shard == {"common": {"f": 0, "n": 5}, "rare": [2 * 8 + title]}
+    assert json.loads(files["p0.json"]) == [title] + [8 + title] * 4
+    assert "p1.json" not in files
 
 
 def test_documents_are_numbered_kind_by_kind(site):
@@ -123,25 +142,50 @@ def test_search_evaluation_in_the_browser(tab, site_url):
     assert tab.errors == [] and tab.foreign_requests == []
 
 
+@contextmanager
+def index_settings(term_shard_bytes: int, own_file_postings: int) -> Iterator[None]:
+    saved = search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE, search.OWN_FILE_POSTINGS
+    search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE, search.OWN_FILE_POSTINGS = term_shard_bytes, 8, own_file_postings
+    try:
+        yield
+    finally:
+        search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE, search.OWN_FILE_POSTINGS = saved
+
+
 @pytest.fixture(scope="module")
 def sharded_site_url(site, lexicon) -> Iterator[str]:
-    """The same content rendered with tiny shards, as a large archive's index would be split."""
+    """The same content rendered with tiny shards, as a large archive's index would be split, and every term
+    with 5 postings or more in a postings file of its own."""
     content = site.parent.parent / "content"
     out = site.parent.parent / "sharded" / "site"
-    saved = search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE
-    search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE = 3_000, 8
-    try:
-        with open(os.devnull, "w") as quiet:
-            render(Paths(SEEDS, content, out, TEMPLATES), Reporter(stream=quiet), None, lexicon)
-    finally:
-        search.TERM_SHARD_BYTES, search.DOC_SHARD_SIZE = saved
+    with index_settings(3_000, 5), open(os.devnull, "w") as quiet:
+        render(Paths(SEEDS, content, out, TEMPLATES), Reporter(stream=quiet), None, lexicon)
+    with serving(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def unsplit_site_url(sharded_site_url, site, reference, lexicon) -> Iterator[str]:
+    """The finely sharded site again, with every term's postings in its term shard."""
+    root = site.parent.parent
+    out = root / "unsplit" / "site"
+    shutil.copytree(root / "sharded" / "site", out)
+    data = build_site_data(load_articles(root / "content"), reference, load_english(root / "content"))
+    with index_settings(3_000, 10**9):
+        files = build_indexes(data, lexicon, search_aliases(reference))
+    for old in out.glob("*/search/*.json"):
+        old.unlink()
+    for path, text in files.items():
+        (out / path).write_text(text, "utf-8")
     with serving(out) as url:
         yield url
 
 
 def test_search_evaluation_on_a_finely_sharded_index(tab, sharded_site_url, site):
-    entry = json.loads((site.parent.parent / "sharded/site/zh/search/index.json").read_text("utf-8"))
-    assert entry["t"] > 20 and entry["d"] == 8
+    folder = site.parent.parent / "sharded/site/zh/search"
+    entry = json.loads((folder / "index.json").read_text("utf-8"))
+    own_files = len(list(folder.glob("p*.json")))
+    assert entry["t"] > 20 and entry["d"] == 8 and own_files > 100
     requested: list[str] = []
     tab.page.on("request", lambda r: requested.append(r.url) if "/search/" in r.url else None)
     failures = []
@@ -151,8 +195,15 @@ def test_search_evaluation_on_a_finely_sharded_index(tab, sharded_site_url, site
             failures.append(f"{case['lang']} {case['q']!r}: top 3 were {paths[:3]}")
     assert not failures, "\n".join(failures)
     names = {u.rsplit("/", 1)[1] for u in requested if "/zh/search/" in u}
-    shards = {n for n in names if n.startswith("t") and n.endswith(".json")}
-    assert 0 < len(shards) < entry["t"]  # only the term shards the queries needed
+    shards, own_fetched = {n for n in names if n[0] == "t"}, {n for n in names if n[0] == "p"}
+    assert 0 < len(shards) < entry["t"] and 0 < len(own_fetched) < own_files  # only what the queries needed
+
+
+def test_postings_in_files_of_their_own_give_the_same_results(tab, sharded_site_url, unsplit_site_url):
+    queries = [(c["lang"], c["q"]) for c in EVALUATION]
+    queries += [("zh", "新"), ("zh", "重庆 汽车"), ("zh", "2023年"), ("en", "in"), ("en", "2023"), ("en", "co")]
+    differing = [q for q in queries if run_query(tab, sharded_site_url, *q)[0] != run_query(tab, unsplit_site_url, *q)[0]]
+    assert not differing
 
 
 def test_results_show_type_and_highlighted_snippet(tab, site_url):

@@ -8,6 +8,7 @@
   var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
   var PREFIX_FACTOR = 0.6, FALLBACK_FACTOR = 0.5, MAX_EXPANSIONS = 40;
   var MAX_RESULTS = 200, PAGE_SIZE = 20, SUGGESTIONS = 6;
+  var EXPANSION_POSTINGS = 10000; // per query piece, from postings files (about 8 KB gzip), see loadPostings
 
   function normalise(text) {
     return text.normalize("NFKC").toLowerCase().replace(/(\d),(?=\d{3})/g, "$1");
@@ -34,8 +35,9 @@
     this.cjk = []; // loaded terms with Chinese characters, for the bigram fallback
     this.longest = 1;
     this.termShards = {};
+    this.postingFiles = {}; // file number → promise of its postings
+    this.ownPostings = Object.create(null); // term → its postings, once its file is loaded
     this.docShards = {};
-    this.decoded = Object.create(null);
   }
 
   function fetchJSON(url) {
@@ -77,6 +79,30 @@
     return Promise.all(latin.map(function (piece) { return self.load(self.shardOf(piece)); }).concat([from(0)]));
   };
 
+  // Loads the postings files a query's groups need. A term with many postings has them in a file of its own
+  // (its term shard has {f: file number, n: number of postings} instead). A group's own words are always
+  // loaded; its expansions (prefix matches, terms containing an unknown piece: a two-letter prefix or one
+  // character can match dozens of common terms) only while their postings from files stay within
+  // EXPANSION_POSTINGS, in the order parse() gave them; the others are dropped from the group.
+  Index.prototype.loadPostings = function (groups) {
+    var self = this, loading = [];
+    groups.forEach(function (group) {
+      var budget = EXPANSION_POSTINGS;
+      group.terms = group.terms.filter(function (pair) {
+        var value = self.terms[pair[0]];
+        if (Array.isArray(value)) return true;
+        if (pair[1] < 1) {
+          if (value.n > budget) return false;
+          budget -= value.n;
+        }
+        if (!self.postingFiles[value.f]) self.postingFiles[value.f] = fetchJSON(self.base + "p" + value.f + ".json");
+        loading.push(self.postingFiles[value.f].then(function (packed) { self.ownPostings[pair[0]] = packed; }));
+        return true;
+      });
+    });
+    return Promise.all(loading);
+  };
+
   Index.prototype.addTerms = function (shard) {
     var addedAscii = false;
     for (var term in shard) {
@@ -115,18 +141,11 @@
     return Object.prototype.hasOwnProperty.call(this.terms, term);
   };
 
-  // [[doc, weight], ...] for a term: postings are gap * 8 + weight index (see generator/search.py).
+  // A term's postings, each gap * 8 + weight index (see generator/search.py). Postings in a file of their
+  // own must have been loaded (loadPostings).
   Index.prototype.postings = function (term) {
-    if (!this.has(term)) return [];
-    if (!this.decoded[term]) {
-      var doc = 0, out = [], packed = this.terms[term];
-      for (var i = 0; i < packed.length; i++) {
-        doc += Math.floor(packed[i] / 8);
-        out.push([doc, this.weights[packed[i] % 8]]);
-      }
-      this.decoded[term] = out;
-    }
-    return this.decoded[term];
+    var value = this.has(term) ? this.ownPostings[term] || this.terms[term] : [];
+    return Array.isArray(value) ? value : [];
   };
 
   Index.prototype.withPrefix = function (prefix) {
@@ -257,34 +276,122 @@
     return alternatives;
   }
 
-  function search(index, query) {
-    var groups = parse(index, query), total = index.entry.n, found = new Map();
-    groups.forEach(function (group) {
-      var best = new Map();
-      group.terms.forEach(function (pair) {
-        var postings = index.postings(pair[0]);
-        var idf = Math.log(1 + total / Math.max(1, postings.length));
-        postings.forEach(function (p) {
-          var score = p[1] * pair[1] * idf, seen = best.get(p[0]);
-          if (!seen || seen.score < score) best.set(p[0], { score: score, term: pair[0] });
-        });
-      });
-      best.forEach(function (hit, doc) {
-        var entry = found.get(doc) || { doc: doc, score: 0, groups: 0, terms: [] };
-        entry.score += hit.score;
-        entry.groups += 1;
-        entry.terms.push(hit.term);
-        found.set(doc, entry);
-      });
+  // Arrays indexed by document, made once per index and left all zero after each use: a query touches
+  // few of the documents, and allocating arrays of the archive's size for each query is slow.
+  Index.prototype.scratch = function () {
+    var n = this.entry.n;
+    if (!this.zeroed) {
+      this.zeroed = { score: new Float64Array(n), term: new Int32Array(n), matched: new Int32Array(n) };
+    }
+    return this.zeroed;
+  };
+
+  // The search itself works on typed arrays and reads each term's postings once, as they are: a first query
+  // runs this code cold, and a common term has tens of thousands of postings.
+
+  // A group's best alternative for each document it matches: docs[i], its score scores[i] and terms[i], 1 +
+  // the alternative's position (null: all 1). Of equal scores the first alternative's counts.
+  function bestOfGroup(index, group) {
+    if (group.terms.length === 1) return onlyAlternative(index, group.terms[0]);
+    var scratch = index.scratch(), score = scratch.score, term = scratch.term, count = 0;
+    var matching = new Int32Array(group.terms.reduce(function (sum, pair) { return sum + index.postings(pair[0]).length; }, 0));
+    group.terms.forEach(function (pair, t) {
+      var packed = index.postings(pair[0]), factor = pair[1], rarity = idf(index, packed), doc = 0;
+      for (var i = 0; i < packed.length; i++) {
+        doc += packed[i] >> 3;
+        var s = index.weights[packed[i] & 7] * factor * rarity;
+        if (!term[doc]) matching[count++] = doc;
+        if (!term[doc] || score[doc] < s) { score[doc] = s; term[doc] = t + 1; }
+      }
     });
-    var most = 0;
-    found.forEach(function (e) { if (e.groups > most) most = e.groups; });
-    var results = [];
-    found.forEach(function (e) { if (e.groups === most) results.push(e); });
-    results.sort(function (a, b) {
-      return b.score - a.score || index.kind(a.doc) - index.kind(b.doc) || a.doc - b.doc;
+    var scores = new Float64Array(count), terms = new Int32Array(count);
+    for (var i = 0; i < count; i++) {
+      var doc = matching[i];
+      scores[i] = score[doc];
+      terms[i] = term[doc];
+      score[doc] = term[doc] = 0;
+    }
+    return { docs: matching.subarray(0, count), scores: scores, terms: terms };
+  }
+
+  function onlyAlternative(index, pair) {
+    var packed = index.postings(pair[0]), factor = pair[1], rarity = idf(index, packed), doc = 0;
+    var docs = new Int32Array(packed.length), scores = new Float64Array(packed.length);
+    for (var i = 0; i < packed.length; i++) {
+      doc += packed[i] >> 3;
+      docs[i] = doc;
+      scores[i] = index.weights[packed[i] & 7] * factor * rarity;
+    }
+    return { docs: docs, scores: scores, terms: null };
+  }
+
+  function idf(index, postings) {
+    return Math.log(1 + index.entry.n / Math.max(1, postings.length));
+  }
+
+  // The documents that match the most groups, and their scores: the sum over groups of each group's best.
+  function combine(index, best) {
+    if (best.length === 1) return { docs: best[0].docs, scores: best[0].scores, most: 1 };
+    var scratch = index.scratch(), total = scratch.score, matched = scratch.matched, most = 0, count = 0;
+    var found = new Int32Array(best.reduce(function (sum, b) { return sum + b.docs.length; }, 0));
+    best.forEach(function (b) {
+      for (var i = 0; i < b.docs.length; i++) {
+        var doc = b.docs[i];
+        if (!matched[doc]) found[count++] = doc;
+        total[doc] += b.scores[i];
+        if (++matched[doc] > most) most = matched[doc];
+      }
     });
-    return { groups: groups, results: results.slice(0, MAX_RESULTS), complete: most === groups.length };
+    var docs = [], scores = [];
+    for (var j = 0; j < count; j++) {
+      var d = found[j];
+      if (matched[d] === most) { docs.push(d); scores.push(total[d]); }
+      total[d] = matched[d] = 0;
+    }
+    return { docs: docs, scores: scores, most: most };
+  }
+
+  // Score = the sum over groups of each group's best alternative; the documents that match the most groups,
+  // best first, ties by document number (kinds are runs of numbers, so entity pages come first).
+  function search(index, groups) {
+    var best = groups.map(function (group) { return bestOfGroup(index, group); });
+    var found = best.length ? combine(index, best) : { docs: [], scores: [], most: 0 };
+    var results = top(found.docs, found.scores, MAX_RESULTS).map(function (i) {
+      return { doc: found.docs[i], score: found.scores[i], terms: [] };
+    });
+    withTerms(results, groups, best, index.scratch().term);
+    return { groups: groups, results: results, complete: found.most === groups.length };
+  }
+
+  // Each result's terms (for highlighting): the best alternative of each group it matches, in group order.
+  function withTerms(results, groups, best, position) {
+    results.forEach(function (r, i) { position[r.doc] = i + 1; });
+    best.forEach(function (b, g) {
+      for (var i = 0; i < b.docs.length; i++) {
+        var at = position[b.docs[i]];
+        if (at) results[at - 1].terms.push(groups[g].terms[b.terms ? b.terms[i] - 1 : 0][0]);
+      }
+    });
+    results.forEach(function (r) { position[r.doc] = 0; });
+  }
+
+  // The positions of the `limit` best by score (ties: lower document number first) without sorting them
+  // all: those above the limit-th best score, sorted, then those at that score by document number.
+  function top(docs, scores, limit) {
+    var threshold = -Infinity, above = [], at = [];
+    if (docs.length > limit) threshold = Float64Array.from(scores).sort()[docs.length - limit];
+    for (var i = 0; i < docs.length; i++) {
+      if (scores[i] > threshold) above.push(i);
+      else if (scores[i] === threshold) at.push(i);
+    }
+    above.sort(function (a, b) { return scores[b] - scores[a] || docs[a] - docs[b]; });
+    if (!ascending(at.map(function (i) { return docs[i]; }))) at.sort(function (a, b) { return docs[a] - docs[b]; });
+    return above.concat(at).slice(0, limit);
+  }
+
+  function ascending(numbers) {
+    for (var i = 1; i < numbers.length; i++) if (numbers[i - 1] > numbers[i]) return false;
+    return true;
   }
 
   // ---- showing results ---------------------------------------------------------------------------
@@ -389,12 +496,19 @@
     return indexes[url];
   }
 
-  // Loads what the query needs, then answers it; `ms` is the time of the search itself.
+  // Loads what the query needs (the term shards to parse it, then the postings files of the terms it
+  // uses), then answers it; `ms` is the time of parsing and searching, not of loading.
   function answer(settings, query) {
     return loadIndex(settings.index).then(function (index) {
+      var groups, parsing;
       return index.prepare(normalise(query)).then(function () {
-        var started = performance.now(), result = search(index, query);
-        result.ms = performance.now() - started;
+        var started = performance.now();
+        groups = parse(index, query);
+        parsing = performance.now() - started;
+        return index.loadPostings(groups);
+      }).then(function () {
+        var started = performance.now(), result = search(index, groups);
+        result.ms = parsing + performance.now() - started;
         result.index = index;
         return result;
       });
