@@ -30,9 +30,11 @@ only up to a budget of postings, see search.js `loadPostings`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
+import marshal
 import re
 import types
 import unicodedata
@@ -307,7 +309,8 @@ def encode(docs: list[Doc]) -> dict[str, str]:
                 postings[term] = [packed]
             previous[term] = number
     size = sum(len(term) * 3 + 4 * len(p) for term, p in postings.items())
-    shard_count = max(1, round(size / TERM_SHARD_BYTES))  # counting all postings: the same shards whatever OWN_FILE_POSTINGS
+    # counting all postings: the same shards whatever OWN_FILE_POSTINGS
+    shard_count = max(1, round(size / TERM_SHARD_BYTES))
     own_files = sorted(term for term, p in postings.items() if len(p) >= OWN_FILE_POSTINGS)
     shard_terms: dict[str, list[int] | dict] = dict(postings)
     shard_terms.update((term, {"f": number, "n": len(postings[term])}) for number, term in enumerate(own_files))
@@ -380,19 +383,20 @@ def _documents(
     figure_docs: list[Doc] = []
     for article in by_district(data):
         key = (lang, data.article_keys.get(article.id))
-        made = kept.get(key) if key[1] else None
-        if made is None:
+        packed = kept.get(key) if key[1] else None
+        if packed is None:
             terms.asked = set()
             own = _article_doc(article, data, lang, terms, pick)
             figures = [_figure_doc(data.figures[f], data, lang, terms, pick) for f in article.figures]
-            made = (own, figures, tuple(terms.asked))
+            if key[1]:  # packed: a build holds the documents of every article
+                kept.put(key, marshal.dumps(([dataclasses.astuple(d) for d in (own, *figures)], tuple(terms.asked))))
             terms.asked = None
-            if key[1]:
-                kept.put(key, made)
         else:
-            terms.keep(made[2])  # the texts stay in the terms cache while their article is unchanged
-        yield made[0]
-        figure_docs += made[1]
+            fields, texts = marshal.loads(packed)
+            own, *figures = (Doc(*f) for f in fields)
+            terms.keep(texts)  # the texts stay in the terms cache while their article is unchanged
+        yield own
+        figure_docs += figures
     yield from figure_docs  # after the articles, in their order
 
 

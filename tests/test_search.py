@@ -202,7 +202,9 @@ def test_search_evaluation_on_a_finely_sharded_index(tab, sharded_site_url, site
 def test_postings_in_files_of_their_own_give_the_same_results(tab, sharded_site_url, unsplit_site_url):
     queries = [(c["lang"], c["q"]) for c in EVALUATION]
     queries += [("zh", "新"), ("zh", "重庆 汽车"), ("zh", "2023年"), ("en", "in"), ("en", "2023"), ("en", "co")]
-    differing = [q for q in queries if run_query(tab, sharded_site_url, *q)[0] != run_query(tab, unsplit_site_url, *q)[0]]
+    differing = [
+        q for q in queries if run_query(tab, sharded_site_url, *q)[0] != run_query(tab, unsplit_site_url, *q)[0]
+    ]
     assert not differing
 
 

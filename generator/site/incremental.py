@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 import os
 import re
 import sys
@@ -48,12 +49,20 @@ Dep = tuple
 @dataclass(frozen=True)
 class PageRecord:
     key: bytes
-    deps: tuple[tuple[Dep, bytes], ...]
-    """Every read with the digest of what it saw."""
+    packed_deps: bytes
+    """Every read with the digest of what it saw (`deps`), packed: a build holds thousands of records."""
     file: tuple[int, int, int]
     """(size, mtime_ns, inode) of the file written: the old site's file is reused only if it is still that one."""
-    fragments: tuple[tuple, ...] = ()
+    packed_fragments: bytes = b""
     """The keys of the fragments the page used (the fragments kept for the next build are those pages use)."""
+
+    @property
+    def deps(self) -> tuple[tuple[Dep, bytes], ...]:
+        return marshal.loads(self.packed_deps)
+
+    @property
+    def fragments(self) -> tuple[tuple, ...]:
+        return marshal.loads(self.packed_fragments) if self.packed_fragments else ()
 
 
 class Reads:
@@ -139,9 +148,13 @@ class TrackedMapping(Mapping):
 class FragmentRecord:
     html: str
     """With MARK where its links to articles start (each page puts its own way there in its place)."""
-    deps: tuple[tuple[Dep, bytes], ...]
-    """What the fragment read with the digest of what each read saw: the fragment is reused while they all
-    still match, and every page using it takes these reads on."""
+    packed_deps: bytes
+    """What the fragment read with the digest of what each read saw (`deps`, packed): the fragment is
+    reused while they all still match, and every page using it takes these reads on."""
+
+    @property
+    def deps(self) -> tuple[tuple[Dep, bytes], ...]:
+        return marshal.loads(self.packed_deps)
 
 
 MARK = "\x01"
@@ -194,7 +207,7 @@ class Fragments:
         finally:
             reads.fields, reads.other, reads.taken = outer
         deps = tuple((dep, digests.of(dep)) for dep in mine.deps(digests.data, coarsen=False))
-        return FragmentRecord(_marked(html, prefix, macro.name), deps)
+        return FragmentRecord(_marked(html, prefix, macro.name), marshal.dumps(deps))
 
 
 _ARTICLE_HREF = re.compile('href="\x01[^"/]+/index\\.html(?:#[^"]*)?"')
@@ -263,7 +276,7 @@ class Digests:
 
     def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
         deps = tuple((dep, self.of(dep)) for dep in reads.deps(self.data))
-        return PageRecord(key, deps, file, tuple(reads.fragments))
+        return PageRecord(key, marshal.dumps(deps), file, marshal.dumps(tuple(reads.fragments)))
 
 
 def _fields(record: Any, names: tuple[str, ...]) -> Any:
@@ -314,7 +327,9 @@ class RenderMemory:
         if not (isinstance(stored, dict) and stored.get("out") == self.out):
             stored = {}
         same = stored.get("key") == key
-        self.token: bytes | None = stored.get("token")
+        self.token: bytes | None = stored.get("token") if same else None
+        """Names the page records of that site (they are not read when made by other code or templates:
+        no page would be taken over, and their format may differ)."""
         self.files: dict[str, Identity] = stored.get("files", {}) if same else {}
         """Page files of the site in `out` (path -> identity), if made with this global key."""
         self.data: str = stored.get("data", "") if same else ""
