@@ -9,6 +9,10 @@ its key, every recorded value and its old file are all as recorded; otherwise it
 
 What no read records (the templates, the generator's code, the UI strings, library versions, the
 charts, which industries have pages) goes into one global key: when it changes, every page renders.
+
+Pieces that many pages repeat are fragments (`Fragments`), kept between builds with their own reads.
+When the site data is the very data the site in the output folder was made from (`SiteData.digest`),
+the build keeps the whole site without looking at a page (`RenderMemory`, render.py).
 """
 
 from __future__ import annotations
