@@ -7,12 +7,13 @@ described in generator/site/.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,8 +287,8 @@ def render_pages(
         reads = Reads()
         context = page_context(spec, lang, tracked(work.data, reads), work.options.base_url)
         fragment = work.fragments.for_page(reads, lang, context["to"], digests)
-        html = work.env.get_template(spec.template).render(**context, has_pdf=work.options.pdf, fragment=fragment)
-        done.records[path] = digests.record(page_key(work.key, lang, spec), reads, site.put(path, html))
+        html = work.env.get_template(spec.template).generate(**context, has_pdf=work.options.pdf, fragment=fragment)
+        done.records[path] = digests.record(page_key(work.key, lang, spec), reads, site.put_chunks(path, html))
         done.rendered += 1
         done.paths.append(path)
     if bilingual:
@@ -386,6 +387,21 @@ class StagedSite:
             pass
         target = self._target(relative)
         target.write_bytes(data)
+        self.written += 1
+        return _identity(target.stat())
+
+    def put_chunks(self, relative: str, chunks: Iterable[str]) -> tuple[int, int, int]:
+        """`put` for text made piece by piece (a page from Jinja's `generate`): written as the pieces come,
+        so that a page of the whole archive is never whole in memory."""
+        target = self._target(relative)
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            stream.writelines(chunks)
+        try:
+            if filecmp.cmp(self.out / relative, target, shallow=False):
+                target.unlink()
+                return self.keep(relative)
+        except OSError:
+            pass
         self.written += 1
         return _identity(target.stat())
 
