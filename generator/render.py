@@ -28,7 +28,7 @@ from .forking import fork_map
 from .lexicon import Lexicon
 from .reference import Reference
 from .safety import swap_in
-from .search import build_indexes, search_aliases
+from .search import index_files, search_aliases
 from .site import feeds
 from .site.incremental import (
     Digests,
@@ -238,7 +238,8 @@ def render_pages_and_search(
         started = time.perf_counter()
         if part is None:  # the index is written where it is made: its text does not travel between processes
             written = site.written
-            files = site.put_all(build_indexes(work.data, lexicon, aliases, search_cache))
+            index = index_files(work.data, lexicon, aliases, search_cache)
+            files = {path: site.put(path, text) for path, text in index}
             result = Rendered({}, [], written=site.written - written, files=files)
         else:
             result = render_pages(work, site, part, digests, bilingual=part is parts[0])
@@ -296,7 +297,7 @@ def render_pages(
             site.put(path, html)
             done.paths.append(path)
     done.written = site.written - written
-    done.fragments = work.fragments.new
+    done.fragments, work.fragments.new = work.fragments.new, {}  # a worker renders several parts
     return done
 
 

@@ -70,6 +70,8 @@ DOC_SHARD_SIZE = 4
 """Documents per document shard (about 0.7-1.5 KB gzip). The first page of 20 results touches up to 20 of
 them: with 8 documents they were half of a median first query's download (25-30 of 50 KB at 10,000
 pages), with 4 about 15-20 KB, with 2 about 10 KB but twice the files (77,000 per language at 10,000 pages)."""
+SEEN_TEXTS = 50_000
+"""Texts whose terms a build remembers (then the memory starts again): names and titles recur, bodies do not."""
 SNIPPET_CHARS = 240
 QUOTE_CONTEXT = 50
 """Characters kept either side of a figure in its quote."""
@@ -138,6 +140,8 @@ class Terms:
 
     def __call__(self, text: str) -> list[str]:
         if text not in self._seen:
+            if len(self._seen) >= SEEN_TEXTS:
+                self._seen.clear()
             self._seen[text] = self.cache.terms(text, self._cut) if self.cache else self._cut(text)
         if self.asked is not None and self.cache:
             self.asked.add(TermsCache.key(text))
@@ -268,18 +272,28 @@ def build_indexes(
     """Every file of the search index of both languages, path → JSON text. `aliases`: slug → other names.
     `cache`: a folder (content/.cache/search) that keeps the terms of each text between builds; the
     files are the same with it or without."""
+    return dict(index_files(data, lexicon, aliases, cache))
+
+
+def index_files(
+    data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]], cache: Path | None = None
+) -> Iterator[tuple[str, str]]:
+    """`build_indexes` one file at a time, language after language (a large archive's index need not be
+    in memory whole: render.py writes each file as it comes)."""
     terms_cache = TermsCache(cache, lexicon) if cache is not None else None
     terms = Terms(lexicon, terms_cache)  # shared by both languages
     # an article's documents (its own and its figures') depend on its views and the cutting only
     kept = Memo(cache / "documents.pickle" if cache else None, digest(_terms_version(lexicon)))
-    files: dict[str, str] = {}
     for lang in ("zh", "en"):
         docs = sorted(_documents(data, lang, terms, aliases, kept), key=lambda d: KINDS.index(d.kind))
-        files.update((f"{lang}/search/{name}", text) for name, text in encode(docs).items())
+        files = encode(docs)
+        del docs
+        while files:
+            name = next(iter(files))
+            yield f"{lang}/search/{name}", files.pop(name)
     if terms_cache:
         terms_cache.save()
     kept.save()
-    return files
 
 
 def shard_key(term: str) -> str:

@@ -176,6 +176,9 @@ class Fragments:
     rendering, with the prefix replaced by MARK, serves them all. The page of an article links to its
     own folder differently: there the macro is simply called."""
 
+    LIMIT = 50_000
+    """Fragments remembered in a build besides the kept ones (then the memory starts again)."""
+
     def __init__(self, previous: dict[tuple, FragmentRecord] | None = None) -> None:
         self.previous = previous or {}
         self.made: dict[tuple, FragmentRecord] = {}
@@ -196,6 +199,8 @@ class Fragments:
                 made = self.previous.get(key)
                 if made is None or not digests.unchanged(made):
                     made = self.new[key] = self._render(macro, args, reads, digests, prefix)
+                if len(self.made) >= self.LIMIT:
+                    self.made.clear()
                 self.made[key] = made
             reads.taken.update(dep for dep, _ in made.deps)
             reads.fragments.add(key)
@@ -243,9 +248,14 @@ class Digests:
         """Articles whose views are those of the last build (SiteData.article_keys unchanged)."""
         self._known: dict[Dep, bytes] = {}
 
+    LIMIT = 500_000
+    """Digests remembered (then the memory starts again)."""
+
     def of(self, dep: Dep) -> bytes:
         known = self._known.get(dep)
         if known is None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
             known = self._known[dep] = self._compute(dep)
         return known
 
