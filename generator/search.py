@@ -1,4 +1,4 @@
-"""The search index (SPEC §7): one compact JSON file per language, read by templates/static/search.js.
+"""The search index (SPEC §7): small JSON files per language, read by templates/static/search.js.
 
 Documents are the site's own pages (districts, industries, companies, articles) and its key figures.
 Chinese is cut with jieba's search mode at build time; English words are lower-cased, stop words
