@@ -7,11 +7,16 @@ back. Where fork is unavailable, or one core is all there is, the work runs in t
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent dies."""
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and items of the running fork_map, inherited by its workers."""
@@ -34,10 +39,21 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
     _job = (function, items)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_run, range(len(items))))
     finally:
         _job = None
+
+
+def _end_with(parent: int) -> None:
+    """A worker ends when its build is killed: it would wait for work forever (its siblings keep the work
+    queue open) and keep the build's locks held (it inherited their files)."""
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux; elsewhere no such call
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # killed before the call above
+        os._exit(1)
 
 
 def _run(index: int) -> Any:

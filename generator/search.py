@@ -402,8 +402,9 @@ def _documents(
             terms.asked = set()
             own = _article_doc(article, data, lang, terms, pick)
             figures = [_figure_doc(data.figures[f], data, lang, terms, pick) for f in article.figures]
-            if key[1]:  # packed: a build holds the documents of every article
-                kept.put(key, marshal.dumps(([dataclasses.astuple(d) for d in (own, *figures)], tuple(terms.asked))))
+            if key[1]:  # packed (a build holds the documents of every article) and in a fixed order
+                docs = [(*dataclasses.astuple(d)[:-1], dict(sorted(d.weights.items()))) for d in (own, *figures)]
+                kept.put(key, marshal.dumps((docs, tuple(sorted(terms.asked))), 2))  # 2: no shared references
             terms.asked = None
         else:
             fields, texts = marshal.loads(packed)
