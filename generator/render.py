@@ -377,7 +377,7 @@ class StagedSite:
         self.written = 0
         self._folders: set[Path] = set()
 
-    def put(self, relative: str, text: str | bytes) -> tuple[int, int, int]:
+    def put(self, relative: str, text: str | bytes) -> Identity:
         """Write one file (or link the old one if it has these bytes); its (size, mtime_ns, inode)."""
         data = text.encode("utf-8") if isinstance(text, str) else text
         old = self.out / relative
@@ -391,7 +391,7 @@ class StagedSite:
         self.written += 1
         return _identity(target.stat())
 
-    def put_chunks(self, relative: str, chunks: Iterable[str]) -> tuple[int, int, int]:
+    def put_chunks(self, relative: str, chunks: Iterable[str]) -> Identity:
         """`put` for text made piece by piece (a page from Jinja's `generate`): written as the pieces come,
         so that a page of the whole archive is never whole in memory."""
         target = self._target(relative)
@@ -406,10 +406,10 @@ class StagedSite:
         self.written += 1
         return _identity(target.stat())
 
-    def put_all(self, files: dict[str, str]) -> dict[str, tuple[int, int, int]]:
+    def put_all(self, files: dict[str, str]) -> dict[str, Identity]:
         return {path: self.put(path, text) for path, text in files.items()}
 
-    def keep_all(self, files: dict[str, tuple[int, int, int]]) -> bool:
+    def keep_all(self, files: dict[str, Identity]) -> bool:
         """Take these files over from the old site if every one of them is still as recorded."""
         if not files or not all(self.still_there(path, identity) for path, identity in files.items()):
             return False
@@ -417,7 +417,7 @@ class StagedSite:
             self.keep(path)
         return True
 
-    def keep(self, relative: str) -> tuple[int, int, int]:
+    def keep(self, relative: str) -> Identity:
         """Take the old site's file over unchanged."""
         old, target = self.out / relative, self._target(relative)
         try:
@@ -426,7 +426,7 @@ class StagedSite:
             shutil.copy2(old, target)
         return _identity(target.stat())
 
-    def still_there(self, relative: str, identity: tuple[int, int, int]) -> bool:
+    def still_there(self, relative: str, identity: Identity) -> bool:
         """The old site's file is the one recorded (not replaced or edited since)."""
         try:
             return _identity((self.out / relative).stat()) == identity
@@ -449,7 +449,7 @@ class StagedSite:
         return target
 
 
-def _identity(stat: os.stat_result) -> tuple[int, int, int]:
+def _identity(stat: os.stat_result) -> Identity:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 

@@ -133,19 +133,21 @@ class Terms:
     def __init__(self, lexicon: Lexicon, cache: TermsCache | None = None) -> None:
         self.lexicon = lexicon
         self.cache = cache
-        self._seen: dict[str, list[str]] = {}
-        """Names, titles and quotes recur across documents and both languages: cut each text once."""
+        self._seen: dict[str, tuple[bytes, list[str]]] = {}
+        """Names, titles and quotes recur across documents and both languages: cut (and hash) each text once."""
         self.asked: set[bytes] | None = None
         """When a set: the cache keys of the texts asked for are added to it (`_documents`)."""
 
     def __call__(self, text: str) -> list[str]:
-        if text not in self._seen:
+        seen = self._seen.get(text)
+        if seen is None:
             if len(self._seen) >= SEEN_TEXTS:
                 self._seen.clear()
-            self._seen[text] = self.cache.terms(text, self._cut) if self.cache else self._cut(text)
+            key = TermsCache.key(text) if self.cache else b""
+            seen = self._seen[text] = (key, self.cache.terms(key, text, self._cut) if self.cache else self._cut(text))
         if self.asked is not None and self.cache:
-            self.asked.add(TermsCache.key(text))
-        return self._seen[text]
+            self.asked.add(seen[0])
+        return seen[1]
 
     def keep(self, keys: Iterable[bytes]) -> None:
         """Keep these texts' terms in the cache although they were not asked for in this build."""
@@ -201,8 +203,8 @@ class TermsCache:
             if isinstance(joined, str):
                 self.used[key] = joined
 
-    def terms(self, text: str, cut: Callable[[str], list[str]]) -> list[str]:
-        key = self.key(text)
+    def terms(self, key: bytes, text: str, cut: Callable[[str], list[str]]) -> list[str]:
+        """The terms of `text`, whose `key` the caller has computed."""
         joined = self.stored.get(key)
         if isinstance(joined, str):
             self.used[key] = joined
@@ -283,13 +285,12 @@ def index_files(
     terms_cache = TermsCache(cache, lexicon) if cache is not None else None
     terms = Terms(lexicon, terms_cache)  # shared by both languages
     # an article's documents (its own and its figures') depend on its views and the cutting only
-    kept = Memo(cache / "documents.pickle" if cache else None, digest(_terms_version(lexicon)))
+    kept = Memo(cache / "documents.pickle", digest(terms_cache.version)) if terms_cache else Memo(None, b"")
     for lang in ("zh", "en"):
         docs = sorted(_documents(data, lang, terms, aliases, kept), key=lambda d: KINDS.index(d.kind))
         files = encode(docs)
         del docs
-        while files:
-            name = next(iter(files))
+        for name in list(files):  # each file's text let go once written
             yield f"{lang}/search/{name}", files.pop(name)
     if terms_cache:
         terms_cache.save()
@@ -358,6 +359,7 @@ def _documents(
 ) -> Iterator[Doc]:
     """Every document of one language, in the index's order. `kept`: each article's documents from the
     last build, by `SiteData.article_keys` (the same key, the same views, the same documents)."""
+
     def pick(name: Name) -> tuple[str, bool]:
         if lang == "en" and name.en is None:
             return name.zh, True
