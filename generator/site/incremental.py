@@ -7,8 +7,8 @@ own key (template, title, variables, options) and the identity of the file writt
 The next build takes a page over from the old site unchanged (a hard link, no bytes written) when
 its key, every recorded value and its old file are all as recorded; otherwise it renders the page.
 
-What no read records (the templates, the generator's code, the UI strings, library versions, the
-charts, which industries have pages) goes into one global key: when it changes, every page renders.
+What no read records (the templates, the generator's code, the UI strings, library versions, which
+industries have pages) goes into one global key: when it changes, every page renders.
 
 Pieces that many pages repeat are fragments (`Fragments`), kept between builds with their own reads.
 When the site data is the very data the site in the output folder was made from (`SiteData.digest`),
@@ -23,7 +23,7 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -46,8 +46,11 @@ COARSEN = 0.5
 """A page that reads more than this share of a collection's records depends on the collection as a whole
 (one digest instead of thousands: the figures page, the printed briefing)."""
 
+CHARTS = ("charts",)
+"""The read of the bar charts as a whole (SiteData.charts: which figures of which districts compare)."""
+
 Dep = tuple
-"""(collection, COUNT) | (collection, key, HAS) | (collection, key or WHOLE, fields): what a page read."""
+"""(collection, COUNT) | (collection, key, HAS) | (collection, key or WHOLE, fields) | CHARTS: what a page read."""
 
 
 @dataclass(frozen=True)
@@ -234,9 +237,26 @@ def _marked(html: str, prefix: str, name: str) -> str:
     return marked
 
 
+class TrackedCharts(Sequence):
+    """SiteData.charts, reporting that they were read (a new figure may change them, so they are not in
+    the global key: only the pages that show them render again)."""
+
+    def __init__(self, charts: tuple, reads: Reads) -> None:
+        self._charts, self._reads = charts, reads
+
+    def __getitem__(self, index: Any) -> Any:
+        self._reads.other.add(CHARTS)
+        return self._charts[index]
+
+    def __len__(self) -> int:
+        self._reads.other.add(CHARTS)
+        return len(self._charts)
+
+
 def tracked(data: SiteData, reads: Reads) -> SiteData:
     """The same data, reporting every read to `reads`."""
-    return dataclasses.replace(data, **{name: TrackedMapping(name, getattr(data, name), reads) for name in COLLECTIONS})
+    collections = {name: TrackedMapping(name, getattr(data, name), reads) for name in COLLECTIONS}
+    return dataclasses.replace(data, **collections, charts=TrackedCharts(data.charts, reads))
 
 
 class Digests:
@@ -260,6 +280,8 @@ class Digests:
         return known
 
     def _compute(self, dep: Dep) -> bytes:
+        if dep == CHARTS:
+            return digest(repr(self.data.charts))
         items: Mapping[str, Any] = getattr(self.data, dep[0])
         if dep[1] == COUNT:
             return str(len(items)).encode()
@@ -310,7 +332,7 @@ def global_key(templates: Path, data: SiteData, options: Any) -> str:
     for package in ("jinja2", "markupsafe", "babel", "pypinyin", "jieba"):
         hasher.update(f"{package}={metadata.version(package)}".encode())
     hasher.update(sys.version.encode())
-    hasher.update(repr((data.charts, sorted(data.industry_pages), options)).encode())
+    hasher.update(repr((sorted(data.industry_pages), options)).encode())
     return hasher.hexdigest()
 
 
