@@ -49,9 +49,9 @@ from .site.strings import STRINGS
 from .site.view import SiteData, build_site_data, name_words
 from .translations import English, collect_messages, translation_status
 
-PARALLEL_PAGES = 600
-"""From this many language pages on, pages and the search index are made in forked processes."""
 PAGE_PARTS = 6
+"""The pages to render are dealt into this many parts, made in forked processes beside the search index
+(which starts first: the longest task), so that the parts even out the cores' work."""
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def render_pages_and_search(
     started = time.perf_counter()
     kept, jobs = keep_unchanged(work, site, [(lang, spec) for lang in LANGS for spec in specs], digests)
     checked = time.perf_counter() - started
-    parts = [jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)] if len(jobs) >= PARALLEL_PAGES else [jobs]
+    parts = [part for part in (jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)) if part] or [[]]
 
     def run(part: list | None) -> tuple[Rendered, float]:
         started = time.perf_counter()
@@ -245,10 +245,9 @@ def render_pages_and_search(
             result = render_pages(work, site, part, digests, bilingual=part is parts[0])
         return result, time.perf_counter() - started
 
-    todo = [*parts, None] if search else parts
-    spread = len(todo) > 1 and (len(parts) > 1 or (search and bool(jobs)))
-    results = fork_map(run, todo) if spread else [run(part) for part in todo]
-    *rendered, (index, search_seconds) = results if search else [*results, (Rendered({}, []), 0.0)]
+    todo = [None, *parts] if search else parts
+    results = fork_map(run, todo) if len(todo) > 1 and jobs else [run(part) for part in todo]
+    (index, search_seconds), *rendered = results if search else [(Rendered({}, []), 0.0), *results]
     done = Rendered.join([kept, index, *(r for r, _ in rendered)])
     done.seconds = {"pages checked": checked, "pages": sum(s for _, s in rendered), "search index": search_seconds}
     return done, index.files
@@ -267,7 +266,7 @@ def keep_unchanged(
             before
             and before.key == page_key(work.key, lang, spec)
             and site.still_there(path, before.file)
-            and digests.page_unchanged(before)
+            and digests.unchanged(before)
         ):
             site.keep(path)
             kept.records[path] = before

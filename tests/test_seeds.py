@@ -90,14 +90,21 @@ def test_parallel_extraction_gives_the_same_articles(project, lexicon, monkeypat
 
 @pytest.mark.skipif(not can_fork(), reason="needs fork and more than one core")
 def test_parallel_rendering_writes_the_same_site(project, lexicon, monkeypatch):
-    from generator import render as render_module
+    """Pages dealt into parts rendered in forked processes beside the search index, or all rendered in
+    the build process (one core): the same site (each into a folder of its own: nothing kept)."""
+    import dataclasses
+
+    from generator import forking
     from generator.pipeline import render
 
+    def files(site):
+        return {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
     run_extract(project, lexicon)
-    render(project, Reporter(stream=io.StringIO()), None, lexicon)
-    sequential = {p: p.read_bytes() for p in sorted(project.out.rglob("*")) if p.is_file()}
-    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 10)
-    render(project, Reporter(stream=io.StringIO()), None, lexicon)
-    parallel = {p: p.read_bytes() for p in sorted(project.out.rglob("*")) if p.is_file()}
-    assert parallel.keys() == sequential.keys() and len(parallel) > 400
+    forked = render(project, Reporter(stream=io.StringIO()), None, lexicon)
+    monkeypatch.setattr(forking, "cores", lambda: 1)
+    alone = dataclasses.replace(project, out=project.out.parent / "alone")
+    render(alone, Reporter(stream=io.StringIO()), None, lexicon)
+    parallel, sequential = files(project.out), files(alone.out)
+    assert forked.pages_rendered > 400 and parallel.keys() == sequential.keys()
     assert [p for p in parallel if parallel[p] != sequential[p]] == []

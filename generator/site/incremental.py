@@ -1,11 +1,12 @@
 """Incremental rendering: a page is rendered again only when something it read has changed.
 
 While a page renders, the site data it sees records every read (`tracked`): which article, figure,
-place, industry or company, which field of it, whether a key exists, how many there are, or the
-whole collection. The build keeps, per page, what was read with a digest of each value, the page's
-own key (template, title, variables, options) and the identity of the file written (`PageRecord`).
-The next build takes a page over from the old site unchanged (a hard link, no bytes written) when
-its key, every recorded value and its old file are all as recorded; otherwise it renders the page.
+place, industry or company, which field of it, whether a key exists, how many there are, or which
+keys a collection has (iterating it; the records read while iterating record their own fields). The
+build keeps, per page, what was read with a digest of each value, the page's own key (template, title,
+variables, options) and the identity of the file written (`PageRecord`). The next build takes a page
+over from the old site unchanged (a hard link, no bytes written) when its key, every recorded value
+and its old file are all as recorded; otherwise it renders the page.
 
 What no read records (the templates, the generator's code, the UI strings, library versions, which
 industries have pages) goes into one global key: when it changes, every page renders.
@@ -37,11 +38,12 @@ from .view import SiteData
 
 COLLECTIONS = ("articles", "figures", "places", "industries", "companies")
 WHOLE = "*"
-"""Every record of a collection: read by iterating it, or coarsened from reads of most of its records."""
+"""Every record of a collection: its keys read by iterating it, or coarsened from reads of most of its records."""
+KEYS = ()
+"""No field: a read of a collection's keys (in order) only (`(collection, WHOLE, KEYS)`)."""
 COUNT = "#"
 HAS = "?"
 """A membership test: depends on whether the key exists, not on its record."""
-ALL_FIELDS = ("*",)
 COARSEN = 0.5
 """A page that reads more than this share of a collection's records depends on the collection as a whole
 (one digest instead of thousands: the figures page, the printed briefing)."""
@@ -50,7 +52,8 @@ CHARTS = ("charts",)
 """The read of the bar charts as a whole (SiteData.charts: which figures of which districts compare)."""
 
 Dep = tuple
-"""(collection, COUNT) | (collection, key, HAS) | (collection, key or WHOLE, fields) | CHARTS: what a page read."""
+"""(collection, COUNT) | (collection, key, HAS) | (collection, key or WHOLE, fields or KEYS) | CHARTS: what a
+page read."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,6 @@ class Reads:
                 other.add(dep)
         deps = sorted(other, key=repr)
         for collection, keys in sorted(by_collection.items()):
-            if (collection, WHOLE, ALL_FIELDS) in other:
-                continue
             if coarsen and len(keys) > COARSEN * len(getattr(data, collection)):
                 deps.append((collection, WHOLE, tuple(sorted(set().union(*keys.values())))))
             else:
@@ -143,7 +144,8 @@ class TrackedMapping(Mapping):
         return key in self._items
 
     def __iter__(self) -> Iterator[str]:
-        self._reads.other.add((self._name, WHOLE, ALL_FIELDS))
+        # the keys: whatever is read of the records is recorded by the records themselves (values(), items())
+        self._reads.other.add((self._name, WHOLE, KEYS))
         return iter(self._items)
 
     def __len__(self) -> int:
@@ -158,10 +160,17 @@ class FragmentRecord:
     packed_deps: bytes
     """What the fragment read with the digest of what each read saw (`deps`, packed): the fragment is
     reused while they all still match, and every page using it takes these reads on."""
+    packed_inner: bytes = b""
+    """The keys of the fragments it is made of (a chapter of the printed briefing is made of summaries):
+    a page reusing it uses them too, so they are kept for the next build."""
 
     @property
     def deps(self) -> tuple[tuple[Dep, bytes], ...]:
         return marshal.loads(self.packed_deps)
+
+    @property
+    def inner(self) -> tuple[tuple, ...]:
+        return marshal.loads(self.packed_inner) if self.packed_inner else ()
 
 
 MARK = "\x01"
@@ -207,19 +216,23 @@ class Fragments:
                 self.made[key] = made
             reads.taken.update(dep for dep, _ in made.deps)
             reads.fragments.add(key)
+            reads.fragments.update(made.inner)
             return Markup(made.html.replace(MARK, prefix))  # rendered HTML: not to be escaped again
 
         return fragment
 
     def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str) -> FragmentRecord:
-        outer, mine = (reads.fields, reads.other, reads.taken), Reads()
-        reads.fields, reads.other, reads.taken = mine.fields, mine.other, mine.taken  # the macro's own reads
+        outer, mine = (reads.fields, reads.other, reads.taken, reads.fragments), Reads()
+        # the macro's own reads (and those of the fragments it uses)
+        reads.fields, reads.other, reads.taken, reads.fragments = mine.fields, mine.other, mine.taken, mine.fragments
         try:
             html = str(macro(*args))
         finally:
-            reads.fields, reads.other, reads.taken = outer
+            reads.fields, reads.other, reads.taken, reads.fragments = outer
+        reads.fragments.update(mine.fragments)
         deps = tuple((dep, digests.of(dep)) for dep in mine.deps(digests.data, coarsen=False))
-        return FragmentRecord(_marked(html, prefix, macro.name), marshal.dumps(deps))
+        inner = marshal.dumps(tuple(sorted(mine.fragments, key=repr))) if mine.fragments else b""
+        return FragmentRecord(_marked(html, prefix, macro.name), marshal.dumps(deps), inner)
 
 
 _ARTICLE_HREF = re.compile('href="\x01[^"/]+/index\\.html(?:#[^"]*)?"')
@@ -293,14 +306,18 @@ class Digests:
         return digest(repr(_fields(items[key], what))) if key in items else b"-"
 
     def unchanged(self, record: PageRecord | FragmentRecord) -> bool:
-        return all(self.of(dep) == seen for dep, seen in record.deps)
-
-    def page_unchanged(self, record: PageRecord) -> bool:
-        """`unchanged`, without digesting the reads of settled articles and their figures: every page
-        record kept is checked against each build's data, so a read of an article that has not changed
-        since the last build still sees what it saw. (Not so for fragments: one no page used in the last
-        build was not checked then.)"""
-        return all(self._settled(dep) or self.of(dep) == seen for dep, seen in record.deps)
+        """Whether every read of a kept page or fragment still sees what it saw, without digesting the reads
+        of settled articles and their figures: each build checks every page record it keeps against its data
+        (and a page's reads include those of its fragments; only fragments some page uses are kept), so a
+        read of an article that has not changed since the last build still sees what it saw. What the
+        reads saw is then known without digesting it (for the records of the pages that use a fragment)."""
+        deps = record.deps
+        if not all(self._settled(dep) or self.of(dep) == seen for dep, seen in deps):
+            return False
+        if len(self._known) < self.LIMIT:
+            for dep, seen in deps:
+                self._known.setdefault(dep, seen)
+        return True
 
     def _settled(self, dep: Dep) -> bool:
         if dep[0] == "articles":
@@ -316,8 +333,6 @@ class Digests:
 
 
 def _fields(record: Any, names: tuple[str, ...]) -> Any:
-    if names == ALL_FIELDS:
-        return record
     return [getattr(record, name, None) for name in names]
 
 
