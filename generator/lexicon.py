@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -89,9 +91,17 @@ class Lexicon:
 def _tagger(tokenizer: jieba.Tokenizer):  # noqa: ANN202 - jieba.posseg is imported here, on first use
     """jieba's part-of-speech tokenizer, its word-tag table read from a kept copy (parsing the
     dictionary text took about 1 s per build)."""
-    import jieba.posseg
+    if "jieba.posseg" not in sys.modules:
+        # its import makes a default tokenizer (jieba.posseg.dt, not used here) that would parse the whole
+        # dictionary for its tags (0.5 s): it is pointed at an empty dictionary while the module loads
+        default, jieba.dt.dictionary = jieba.dt.dictionary, os.devnull
+        try:
+            importlib.import_module("jieba.posseg")
+        finally:
+            jieba.dt.dictionary = default
+    posseg = sys.modules["jieba.posseg"]
 
-    class KeptTags(jieba.posseg.POSTokenizer):
+    class KeptTags(posseg.POSTokenizer):
         def load_word_tag(self, f) -> None:  # noqa: ANN001 - jieba's signature
             name = f.name
             f.close()
