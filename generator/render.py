@@ -264,7 +264,7 @@ def keep_unchanged(
         before = work.previous.get(path)
         if (
             before
-            and before.key == page_key(work.key, lang, spec)
+            and before.key == page_key(work.key, lang, spec, work.data)
             and site.still_there(path, before.file)
             and digests.unchanged(before)
         ):
@@ -288,7 +288,8 @@ def render_pages(
         context = page_context(spec, lang, tracked(work.data, reads), work.options.base_url)
         fragment = work.fragments.for_page(reads, lang, context["to"], digests)
         html = work.env.get_template(spec.template).generate(**context, has_pdf=work.options.pdf, fragment=fragment)
-        done.records[path] = digests.record(page_key(work.key, lang, spec), reads, site.put_chunks(path, html))
+        file = site.put_chunks(path, html)
+        done.records[path] = digests.record(page_key(work.key, lang, spec, work.data), reads, file)
         done.rendered += 1
         done.paths.append(path)
     if bilingual:

@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from ..errors import BriefingError
 from ..memo import code_digest, generator_digest, read_pickle, write_pickle
-from .view import SiteData
+from .view import ArticleView, SiteData
 
 COLLECTIONS = ("articles", "figures", "places", "industries", "companies")
 WHOLE = "*"
@@ -60,15 +60,29 @@ page read."""
 class PageRecord:
     key: bytes
     packed_deps: bytes
-    """Every read with the digest of what it saw (`deps`), packed: a build holds thousands of records."""
+    """Every read but those of single articles and figures, with the digest of what it saw (`deps`),
+    packed: a build holds thousands of records."""
     file: tuple[int, int, int]
     """(size, mtime_ns, inode) of the file written: the old site's file is reused only if it is still that one."""
     packed_fragments: bytes = b""
     """The keys of the fragments the page used (the fragments kept for the next build are those pages use)."""
+    packed_article_deps: bytes = b""
+    """The reads of single articles and figures (most of a page's reads), with their digests."""
+    packed_articles: bytes = b""
+    """The articles those reads concern (a figure's article): while they are all settled, the reads are
+    not looked at (`Digests.unchanged`)."""
 
     @property
     def deps(self) -> tuple[tuple[Dep, bytes], ...]:
-        return marshal.loads(self.packed_deps)
+        return marshal.loads(self.packed_deps) + self.article_deps
+
+    @property
+    def article_deps(self) -> tuple[tuple[Dep, bytes], ...]:
+        return marshal.loads(self.packed_article_deps) if self.packed_article_deps else ()
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return marshal.loads(self.packed_articles) if self.packed_articles else ()
 
     @property
     def fragments(self) -> tuple[tuple, ...]:
@@ -209,7 +223,7 @@ class Fragments:
             made = self.made.get(key)
             if made is None:
                 made = self.previous.get(key)
-                if made is None or not digests.unchanged(made):
+                if made is None or not digests.fragment_unchanged(made):
                     made = self.new[key] = self._render(macro, args, reads, digests, prefix)
                 if len(self.made) >= self.LIMIT:
                     self.made.clear()
@@ -280,6 +294,7 @@ class Digests:
         self.settled = settled
         """Articles whose views are those of the last build (SiteData.article_keys unchanged)."""
         self._known: dict[Dep, bytes] = {}
+        self._columns: dict[tuple[str, str | None], bytes] = {}
 
     LIMIT = 500_000
     """Digests remembered (then the memory starts again)."""
@@ -301,16 +316,34 @@ class Digests:
         key, what = dep[1], dep[2]
         if what == HAS:
             return b"1" if key in items else b"0"
-        if key == WHOLE:
-            return digest(repr([(k, _fields(record, what)) for k, record in items.items()]))
+        if key == WHOLE:  # the keys, then field by field (pages read different sets of the same fields)
+            return digest(b"".join([self._column(dep[0], None), *(self._column(dep[0], name) for name in what)]).hex())
         return digest(repr(_fields(items[key], what))) if key in items else b"-"
 
-    def unchanged(self, record: PageRecord | FragmentRecord) -> bool:
+    def _column(self, collection: str, name: str | None) -> bytes:
+        """The digest of the keys of a collection (name None), or of one field of every record."""
+        column = self._columns.get((collection, name))
+        if column is None:
+            items: Mapping[str, Any] = getattr(self.data, collection)
+            values = list(items) if name is None else [getattr(r, name, None) for r in items.values()]
+            column = self._columns[(collection, name)] = digest(repr(values))
+        return column
+
+    def unchanged(self, record: PageRecord) -> bool:
         """Whether every read of a kept page or fragment still sees what it saw, without digesting the reads
         of settled articles and their figures: each build checks every page record it keeps against its data
         (and a page's reads include those of its fragments; only fragments some page uses are kept), so a
-        read of an article that has not changed since the last build still sees what it saw. What the
-        reads saw is then known without digesting it (for the records of the pages that use a fragment)."""
+        read of an article that has not changed since the last build still sees what it saw. (A page's
+        reads of single articles are not even looked at while all their articles are settled.)"""
+        if not all(self.of(dep) == seen for dep, seen in marshal.loads(record.packed_deps)):
+            return False
+        if self.settled.issuperset(record.articles):
+            return True
+        return all(self._settled(dep) or self.of(dep) == seen for dep, seen in record.article_deps)
+
+    def fragment_unchanged(self, record: FragmentRecord) -> bool:
+        """`unchanged`; what the fragment's reads saw is then known without digesting it (for the records
+        of the pages that use it)."""
         deps = record.deps
         if not all(self._settled(dep) or self.of(dep) == seen for dep, seen in deps):
             return False
@@ -328,8 +361,33 @@ class Digests:
         return False
 
     def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
-        deps = tuple((dep, self.of(dep)) for dep in reads.deps(self.data))
-        return PageRecord(key, marshal.dumps(deps), file, marshal.dumps(tuple(reads.fragments)))
+        deps: list[tuple[Dep, bytes]] = []
+        article_deps: list[tuple[Dep, bytes]] = []
+        articles: set[str] = set()
+        for dep in reads.deps(self.data):
+            article = self._article_of(dep)
+            (deps if article is None else article_deps).append((dep, self.of(dep)))
+            if article is not None:
+                articles.add(article)
+        return PageRecord(
+            key,
+            marshal.dumps(tuple(deps)),
+            file,
+            marshal.dumps(tuple(reads.fragments)),
+            marshal.dumps(tuple(article_deps)),
+            marshal.dumps(tuple(sorted(articles))),
+        )
+
+    def _article_of(self, dep: Dep) -> str | None:
+        """The article a read of one article or figure concerns (None for other reads, or a missing one)."""
+        if len(dep) < 3 or dep[1] == WHOLE:
+            return None
+        if dep[0] == "articles":
+            return dep[1] if dep[1] in self.data.articles else None
+        if dep[0] == "figures":
+            figure = self.data.figures.get(dep[1])
+            return figure.article if figure is not None else None
+        return None
 
 
 def _fields(record: Any, names: tuple[str, ...]) -> Any:
@@ -338,6 +396,12 @@ def _fields(record: Any, names: tuple[str, ...]) -> Any:
 
 def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+
+
+def _stands_for(value: Any, data: SiteData) -> Any:
+    if isinstance(value, ArticleView) and value.id in data.article_keys:
+        return ("article", value.id, data.article_keys[value.id])
+    return value
 
 
 def global_key(templates: Path, data: SiteData, options: Any) -> str:
@@ -351,8 +415,12 @@ def global_key(templates: Path, data: SiteData, options: Any) -> str:
     return hasher.hexdigest()
 
 
-def page_key(glob: str, lang: str, spec: Any) -> bytes:
-    return digest(repr((glob, lang, spec.path, spec.template, spec.title, spec.crumbs, spec.values)))
+def page_key(glob: str, lang: str, spec: Any, data: SiteData) -> bytes:
+    """What the page is, besides what it reads: template, title, crumbs and variables. An article's view
+    stands for itself by its key (SiteData.article_keys: what made it), not by its text (repr of every
+    article view was a third of checking 5,000 pages)."""
+    values = {name: _stands_for(value, data) for name, value in spec.values.items()}
+    return digest(repr((glob, lang, spec.path, spec.template, spec.title, spec.crumbs, values)))
 
 
 Identity = tuple[int, int, int]
