@@ -807,6 +807,7 @@ class ContentCache:
         self.digests: dict[str, bytes] = {}
         """digests of the files read in this run"""
         self.dirty = False
+        self._prefix = os.path.join(str(content_dir), "")
         self._load()
 
     def _load(self) -> None:
@@ -825,7 +826,9 @@ class ContentCache:
             self.parsed, self.rendered = parsed, rendered
 
     def _key(self, path: Path) -> str:
-        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+        """The path relative to content/ (as a string: pathlib's relative_to was a tenth of a merge)."""
+        text = str(path)
+        return text[len(self._prefix) :] if text.startswith(self._prefix) else text
 
     def article(self, path: Path) -> dict[str, Any]:
         """read_article_file(path), from the cache when the file's bytes were parsed before."""
