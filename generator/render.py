@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,25 +116,26 @@ def render_site(
         previous, fragments = ({}, Fragments()) if pages_kept else (memory.pages, Fragments(memory.fragments))
         settled = memory.settled(data.article_keys)
         work = PageWork(_environment(templates), data, options, key, previous, fragments, settled)
-        search_cache = cache / "search" if cache else None
-        aliases = search_aliases(reference)
-        rendered, index = render_pages_and_search(
-            work, site, lexicon, aliases, search_cache, pages=not pages_kept, search=not search_kept
+        data_kept = site.keep_all(memory.kept("data", data.digest))
+        chunks = cache / "render" / "data.pickle" if cache else None
+        search = SearchWork(lexicon, search_aliases(reference), cache / "search" if cache else None)
+        rendered, outputs = render_outputs(
+            work,
+            site,
+            search=None if search_kept else search,
+            make_data=None if data_kept else lambda: data_files(articles, reference, english, chunks),
+            pages=not pages_kept,
         )
         if pages_kept:
             rendered.paths = sorted([*rendered.paths, *memory.files])
-        clock.lap("pages+search")
+        clock.lap("pages+search+data")
         clock.laps.update({f"  {step}": seconds for step, seconds in rendered.seconds.items()})
         pages_written = site.written
-        outputs = {"search": memory.outputs["search"] if search_kept else index}
-        if site.keep_all(memory.kept("data", data.digest)):
-            outputs["data"] = memory.outputs["data"]
-        else:
-            chunks = cache / "render" / "data.pickle" if cache else None
-            outputs["data"] = site.put_all(data_files(articles, reference, english, chunks))
+        outputs.setdefault("search", memory.outputs.get("search", {}))
+        outputs.setdefault("data", memory.outputs.get("data", {}))
         site.put_all(_machine_files(data, rendered.paths, options.base_url))
         site.put_folder(templates / "static", "static")
-        clock.lap("data files, feeds")
+        clock.lap("feeds")
         if options.pdf:
             _print_briefings(site.staging)
         site.commit()
@@ -212,20 +213,32 @@ class Rendered:
         )
 
 
-def render_pages_and_search(
+@dataclass(frozen=True)
+class SearchWork:
+    """What making the search index needs besides the site data."""
+
+    lexicon: Lexicon
+    aliases: dict[str, tuple[str, ...]]
+    cache: Path | None = None
+    """content/.cache/search: the terms and documents kept between builds."""
+
+
+SEARCH, DATA = "search index", "data files"
+
+
+def render_outputs(
     work: PageWork,
     site: StagedSite,
-    lexicon: Lexicon,
-    aliases: dict,
-    search_cache: Path | None = None,
+    search: SearchWork | None = None,
+    make_data: Callable[[], dict[str, str]] | None = None,
     pages: bool = True,
-    search: bool = True,
-) -> tuple[Rendered, dict[str, Identity]]:
-    """The HTML pages and the search index, written into the staged site (unless `pages` or `search`
-    is false: the caller kept them); the search index's files. Pages whose reads are unchanged are taken
-    over from the old site first; the others are rendered, on a large site in parts, and the index is
-    built beside them, in forked processes (forking.py); the output is the same either way.
-    `Rendered.seconds`: how long each took (in parallel, the workers' times summed)."""
+) -> tuple[Rendered, dict[str, dict[str, Identity]]]:
+    """The HTML pages (unless `pages` is false), the search index (with `search`) and the data files
+    (with `make_data`), written into the staged site; the files of the index and of the data files
+    ("search", "data": path -> identity). Pages whose reads are unchanged are taken over from the old
+    site first; the others are dealt into parts, rendered beside the index and the data files in forked
+    processes (forking.py); the output is the same either way. `Rendered.seconds`: how long each took
+    (the parts' times summed)."""
     specs = language_pages(work.data) if pages else []
     _check_collisions([s.path for s in specs])
     digests = Digests(work.data, work.settled)  # forked workers inherit the digests the check computed
@@ -234,23 +247,34 @@ def render_pages_and_search(
     checked = time.perf_counter() - started
     parts = [part for part in (jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)) if part] or [[]]
 
-    def run(part: list | None) -> tuple[Rendered, float]:
+    def written_by(make: Callable[[], Iterable[tuple[str, str]]]) -> Rendered:
+        """Files written where they are made: their text does not travel between processes."""
+        written = site.written
+        files = {path: site.put(path, text) for path, text in make()}
+        return Rendered({}, [], written=site.written - written, files=files)
+
+    def run(task: str | list) -> tuple[Rendered, float]:
         started = time.perf_counter()
-        if part is None:  # the index is written where it is made: its text does not travel between processes
-            written = site.written
-            index = index_files(work.data, lexicon, aliases, search_cache)
-            files = {path: site.put(path, text) for path, text in index}
-            result = Rendered({}, [], written=site.written - written, files=files)
+        if task == SEARCH:
+            assert search is not None
+            result = written_by(lambda: index_files(work.data, search.lexicon, search.aliases, search.cache))
+        elif task == DATA:
+            assert make_data is not None
+            result = written_by(lambda: make_data().items())
         else:
-            result = render_pages(work, site, part, digests, bilingual=part is parts[0])
+            result = render_pages(work, site, task, digests, bilingual=task is parts[0])
         return result, time.perf_counter() - started
 
-    todo = [None, *parts] if search else parts
-    results = fork_map(run, todo) if len(todo) > 1 and jobs else [run(part) for part in todo]
-    (index, search_seconds), *rendered = results if search else [(Rendered({}, []), 0.0), *results]
-    done = Rendered.join([kept, index, *(r for r, _ in rendered)])
-    done.seconds = {"pages checked": checked, "pages": sum(s for _, s in rendered), "search index": search_seconds}
-    return done, index.files
+    # the index first, the longest task; the data files and the parts of the pages fill in beside it
+    todo: list[str | list] = [*([SEARCH] if search else []), *([DATA] if make_data else []), *parts]
+    spread = bool(search) + bool(make_data) + bool(jobs) > 1
+    results = fork_map(run, todo) if spread else [run(task) for task in todo]
+    made = {task: result for task, result in zip(todo, results, strict=True) if isinstance(task, str)}
+    done = Rendered.join([kept, *(r for r, _ in results)])
+    pages_seconds = sum(seconds for task, (_, seconds) in zip(todo, results, strict=True) if isinstance(task, list))
+    done.seconds = {"pages checked": checked, "pages": pages_seconds, **{task: s for task, (_, s) in made.items()}}
+    outputs = {name: made[task][0].files for name, task in (("search", SEARCH), ("data", DATA)) if task in made}
+    return done, outputs
 
 
 def keep_unchanged(
