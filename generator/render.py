@@ -195,7 +195,7 @@ class Rendered:
     fragments: dict[tuple, FragmentRecord] = field(default_factory=dict)
     """The fragments rendered (incremental.Fragments); the others were kept from the last build."""
     files: dict[str, Identity] = field(default_factory=dict)
-    """Other files written (the search index)."""
+    """Other files written (the search index, the data files)."""
     seconds: dict[str, float] = field(default_factory=dict)
 
     @classmethod

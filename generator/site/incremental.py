@@ -174,17 +174,10 @@ class FragmentRecord:
     packed_deps: bytes
     """What the fragment read with the digest of what each read saw (`deps`, packed): the fragment is
     reused while they all still match, and every page using it takes these reads on."""
-    packed_inner: bytes = b""
-    """The keys of the fragments it is made of (a chapter of the printed briefing is made of summaries):
-    a page reusing it uses them too, so they are kept for the next build."""
 
     @property
     def deps(self) -> tuple[tuple[Dep, bytes], ...]:
         return marshal.loads(self.packed_deps)
-
-    @property
-    def inner(self) -> tuple[tuple, ...]:
-        return marshal.loads(self.packed_inner) if self.packed_inner else ()
 
 
 MARK = "\x01"
@@ -230,23 +223,19 @@ class Fragments:
                 self.made[key] = made
             reads.taken.update(dep for dep, _ in made.deps)
             reads.fragments.add(key)
-            reads.fragments.update(made.inner)
             return Markup(made.html.replace(MARK, prefix))  # rendered HTML: not to be escaped again
 
         return fragment
 
     def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str) -> FragmentRecord:
-        outer, mine = (reads.fields, reads.other, reads.taken, reads.fragments), Reads()
-        # the macro's own reads (and those of the fragments it uses)
-        reads.fields, reads.other, reads.taken, reads.fragments = mine.fields, mine.other, mine.taken, mine.fragments
+        outer, mine = (reads.fields, reads.other, reads.taken), Reads()
+        reads.fields, reads.other, reads.taken = mine.fields, mine.other, mine.taken  # the macro's own reads
         try:
             html = str(macro(*args))
         finally:
-            reads.fields, reads.other, reads.taken, reads.fragments = outer
-        reads.fragments.update(mine.fragments)
+            reads.fields, reads.other, reads.taken = outer
         deps = tuple((dep, digests.of(dep)) for dep in mine.deps(digests.data, coarsen=False))
-        inner = marshal.dumps(tuple(sorted(mine.fragments, key=repr))) if mine.fragments else b""
-        return FragmentRecord(_marked(html, prefix, macro.name), marshal.dumps(deps), inner)
+        return FragmentRecord(_marked(html, prefix, macro.name), marshal.dumps(deps))
 
 
 _ARTICLE_HREF = re.compile('href="\x01[^"/]+/index\\.html(?:#[^"]*)?"')
