@@ -8,6 +8,7 @@ back. Where fork is unavailable, or one core is all there is, the work runs in t
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -37,11 +38,15 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
         return [function(item) for item in items]
     global _job
     _job = (function, items)
+    # what the workers inherit is left out of the garbage collector's walks (gc.freeze): a walk writes to
+    # every object it visits, which copies the inherited memory into each worker, and takes long
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_run, range(len(items))))
     finally:
+        gc.unfreeze()
         _job = None
 
 

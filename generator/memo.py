@@ -9,10 +9,13 @@ empty memory; the file is replaced atomically (temporary file + rename).
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +23,23 @@ from typing import Any
 def read_pickle(file: Path) -> Any:
     """What `write_pickle` stored, or None when the file is missing, damaged or from other code."""
     try:
-        with file.open("rb") as stream:
+        with file.open("rb") as stream, collector_paused():
             return pickle.load(stream)
     except Exception:  # noqa: BLE001 - unpickling a damaged file can raise almost anything
         return None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while many objects that live on are made (loading a cache of
+    millions): it would walk all the objects made so far again and again, and none of them is garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_pickle(file: Path, value: Any) -> None:
