@@ -40,10 +40,15 @@ def load_index(site: Path, lang: str) -> dict:
     for term, value in terms.items():
         if isinstance(value, dict):
             terms[term] = json.loads((folder / f"p{value['f']}.json").read_text("utf-8"))
-    docs: list[list] = []
-    for shard in range(-(-entry["n"] // entry["d"])):
+    docs: list[list | None] = []  # by number; None for a number whose document went
+    for shard in range(-(-entry["m"] // entry["d"])):
         docs += json.loads((folder / f"d{shard}.json").read_text("utf-8"))
     return {"entry": entry, "terms": terms, "docs": docs}
+
+
+def kinds_by_number(entry: dict) -> list[str]:
+    runs = entry["k"]
+    return [KINDS[kind] for kind, count in zip(runs[::2], runs[1::2], strict=True) for _ in range(count)]
 
 
 def postings(index: dict, term: str) -> list[tuple[int, int]]:
@@ -67,8 +72,8 @@ def test_index_is_split_into_entry_term_and_document_shards(site):
     for lang in ("zh", "en"):
         index = load_index(site, lang)
         entry, docs = index["entry"], index["docs"]
-        assert set(entry) == {"v", "w", "n", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS and entry["v"] == 3
-        assert len(docs) == entry["n"] and entry["k"] == sorted(entry["k"]) and len(entry["k"]) == len(KINDS)
+        assert set(entry) == {"v", "w", "n", "m", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS and entry["v"] == 4
+        assert len(docs) == entry["m"] == entry["n"] == len(kinds_by_number(entry))  # built from nothing: no holes
         assert all(len(d) in (3, 4) and not d[1].startswith(("/", "zh/", "en/")) for d in docs)
         for term, packed in index["terms"].items():
             assert term in json.loads((site / lang / "search" / f"t{shard_of(term, entry['t'])}.json").read_text())
@@ -92,10 +97,11 @@ def test_a_term_with_many_postings_has_them_in_a_file_of_its_own(monkeypatch):
 
 def test_documents_are_numbered_kind_by_kind(site):
     index = load_index(site, "en")
-    starts, docs = index["entry"]["k"], index["docs"]
-    assert docs[starts[KINDS.index("district")]][1].startswith("districts/")
-    assert docs[starts[KINDS.index("article")]][1].startswith("articles/")
-    assert "#fig-" in docs[starts[KINDS.index("figure")]][1]
+    kinds, docs = kinds_by_number(index["entry"]), index["docs"]
+    assert kinds == sorted(kinds, key=KINDS.index) and index["entry"]["k"][::2] == list(range(len(KINDS)))
+    prefixes = {"district": "districts/", "industry": "industries/", "company": "companies/", "article": "articles/"}
+    for kind, doc in zip(kinds, docs, strict=True):
+        assert doc[1].startswith(prefixes.get(kind, "articles/")) and ("#fig-" in doc[1]) == (kind == "figure")
 
 
 def test_an_entity_name_outweighs_a_mention(site):
