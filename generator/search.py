@@ -31,7 +31,6 @@ only up to a budget of postings, see search.js `loadPostings`).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import hashlib
 import inspect
 import json
@@ -104,6 +103,10 @@ class Doc:
     text: str
     chinese_on_english_page: bool = False
     weights: dict[str, int] = field(default_factory=dict)
+
+    def fields(self) -> tuple[str, str, str, str, bool]:
+        """All but the weights (dataclasses.astuple would copy the weights too, deeply: slow)."""
+        return (self.kind, self.title, self.path, self.text, self.chinese_on_english_page)
 
     def add(self, terms: Iterable[str], weight: int) -> None:
         weights = self.weights
@@ -474,9 +477,10 @@ def update(state: IndexState, sources: list[Source]) -> IndexState | None:
         return None  # two documents with one path: numbered afresh, in order
     gone = [number for key, number in state.numbers.items() if key not in numbers]
     _number_new(state, sources, numbers, gone)
-    changes = _changes(state, sources, numbers, gone)
-    if changes.rows:  # documents whose postings or rows changed
-        _apply(state, changes)
+    changed = _changed(state, sources, numbers, gone)
+    if len(changed) * RENUMBER_CHANGES > len(sources):
+        return None
+    _apply(state, _changes(state, changed))
     state.numbers = {key: number for key, number in numbers.items() if number is not None}
     state.files["index.json"] = _entry(state)
     return None if _worth_renumbering(state) else state
@@ -486,6 +490,8 @@ RENUMBER_HOLES = 8
 """Numbered afresh when more than one number in RENUMBER_HOLES is a hole (every file then changes)."""
 RENUMBER_RUNS = 64
 """… or when the kinds by number make more than this many runs (new documents of one kind after another)."""
+RENUMBER_CHANGES = 8
+"""… or when more than one document in RENUMBER_CHANGES changed: encoding every file is then quicker."""
 
 
 def _worth_renumbering(state: IndexState) -> bool:
@@ -530,24 +536,38 @@ class Changes:
     """number → the row of its new document, or None for a hole."""
 
 
-def _changes(state: IndexState, sources: list[Source], numbers: dict[str, int | None], gone: list[int]) -> Changes:
-    weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
-    changes = Changes()
-    made: list[tuple[int, Doc | None, bytes | None]] = [(number, None, None) for number in gone]
+def _changed(
+    state: IndexState, sources: list[Source], numbers: dict[str, int | None], gone: list[int]
+) -> list[tuple[int, Source | None]]:
+    """The numbers whose documents went (with None) or are new or changed (with their source)."""
+    changed: list[tuple[int, Source | None]] = [(number, None) for number in gone]
     taken = set(gone)  # a number whose document went may have been given to a new one
     for source in sources:
         number = numbers[source.key]
-        same = state.origins[number] == source.origin and state.kinds[number] == KINDS.index(source.kind)
-        if number in taken or not same:
-            made.append((number, source.make(), source.origin))
-            state.kinds[number] = KINDS.index(source.kind)
-    for number, doc, origin in made:
+        if number in taken or state.origins[number] != source.origin or state.kinds[number] != _kind(source):
+            changed.append((number, source))
+    return changed
+
+
+def _kind(source: Source) -> int:
+    return KINDS.index(source.kind)
+
+
+def _changes(state: IndexState, changed: list[tuple[int, Source | None]]) -> Changes:
+    """The postings and rows that change, from the documents' weights before and after; `state` takes the
+    documents' origins, kinds and weights."""
+    weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
+    changes = Changes()
+    for number, source in changed:
+        doc = source.make() if source else None
         old = marshal.loads(state.weights[number]) if state.weights[number] else {}
         new = {term: weight_index[weight] for term, weight in doc.weights.items()} if doc else {}
         for term in old.keys() | new.keys():
             if old.get(term) != new.get(term):
                 changes.postings.setdefault(term, {})[number] = new.get(term)
-        state.origins[number] = origin
+        if source:
+            state.kinds[number] = _kind(source)
+        state.origins[number] = source.origin if source else None
         state.weights[number] = marshal.dumps(new, 2) if doc else None
         changes.rows[number] = _row(doc)
     return changes
@@ -685,7 +705,7 @@ def _documents(
             docs = [_article_doc(article, data, lang, terms, pick)]
             docs += [_figure_doc(data.figures[f], data, lang, terms, pick) for f in article.figures]
             if article_key:  # packed (a build holds the documents of every article) and in a fixed order
-                fields = [(*dataclasses.astuple(d)[:-1], dict(sorted(d.weights.items()))) for d in docs]
+                fields = [(*d.fields(), dict(sorted(d.weights.items()))) for d in docs]
                 where = tuple((d.path, d.kind) for d in docs)
                 kept.put(key, (marshal.dumps(fields, 2), tuple(sorted(terms.asked)), where))  # 2: no shared refs
             terms.asked = None
@@ -705,13 +725,13 @@ def _made(doc: Doc, article_key: bytes | None = None, position: int = 0) -> Sour
     if article_key:
         origin = _made_origin(article_key, position)
     else:
-        fields = (*dataclasses.astuple(doc)[:-1], sorted(doc.weights.items()))
+        fields = (*doc.fields(), sorted(doc.weights.items()))
         origin = hashlib.blake2b(marshal.dumps(fields, 2), digest_size=16).digest()
     return Source(doc.path, doc.kind, origin, lambda: doc)
 
 
 def _made_origin(article_key: bytes, position: int) -> bytes:
-    return hashlib.blake2b(article_key + position.to_bytes(4, "little"), digest_size=16).digest()
+    return article_key + position.to_bytes(4, "little")
 
 
 def _unpacked(packed: bytes, article_key: bytes, where: tuple[tuple[str, str], ...]) -> list[Source]:
