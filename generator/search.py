@@ -35,6 +35,7 @@ import hashlib
 import inspect
 import json
 import marshal
+import math
 import re
 import types
 import unicodedata
@@ -66,6 +67,8 @@ TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
 a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
 query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
+SHARD_STEPS = 8
+"""Term shard counts per doubling of the index (`shard_count`): 8 keeps shards within 5 % of TERM_SHARD_BYTES."""
 OWN_FILE_POSTINGS = 300
 """A term with at least this many postings has them in a file of its own, fetched only when a query uses
 the term: the shard of a common first character (新, 智) then holds its vocabulary and small postings. At
@@ -370,12 +373,18 @@ def load_state(file: Path | None, version: str) -> IndexState | None:
 
 def _state_version(terms_version: str) -> str:
     """What the state's files depend on besides the documents: the cutting, the format and the sizes."""
-    settings = (FORMAT, WEIGHTS, TERM_SHARD_BYTES, OWN_FILE_POSTINGS, DOC_SHARD_SIZE, KINDS, terms_version)
+    settings = (FORMAT, WEIGHTS, TERM_SHARD_BYTES, SHARD_STEPS, OWN_FILE_POSTINGS, DOC_SHARD_SIZE, KINDS, terms_version)
     return digest(repr(settings)).hex()
 
 
 def shard_count(size: int) -> int:
-    return max(1, round(size / TERM_SHARD_BYTES))
+    """About size / TERM_SHARD_BYTES, on a ladder of SHARD_STEPS counts per doubling: an index updated
+    from build to build has the count a build from nothing has (the same shards, so the same terms seen
+    by a query's fallback expansions), and changes it, numbering afresh, only when its size moves by
+    several percent, not whenever size / TERM_SHARD_BYTES crosses a half."""
+    if size <= TERM_SHARD_BYTES:
+        return 1
+    return max(1, round(2 ** (round(SHARD_STEPS * math.log2(size / TERM_SHARD_BYTES)) / SHARD_STEPS)))
 
 
 def _posting_bytes(term: str, postings: int) -> int:
@@ -492,13 +501,14 @@ RENUMBER_RUNS = 64
 """… or when the kinds by number make more than this many runs (new documents of one kind after another)."""
 RENUMBER_CHANGES = 8
 """… or when more than one document in RENUMBER_CHANGES changed: encoding every file is then quicker."""
+# … and when the shard count changes (`shard_count`): every term may move to another shard then.
 
 
 def _worth_renumbering(state: IndexState) -> bool:
     holes = sum(1 for origin in state.origins if origin is None)
     runs = sum(1 for i, kind in enumerate(state.kinds) if i == 0 or state.kinds[i - 1] != kind)
-    drift = not 2 / 3 <= shard_count(state.size) / state.shards <= 3 / 2
-    return holes * RENUMBER_HOLES > len(state.origins) or runs > RENUMBER_RUNS or drift
+    resharded = shard_count(state.size) != state.shards
+    return holes * RENUMBER_HOLES > len(state.origins) or runs > RENUMBER_RUNS or resharded
 
 
 def _number_new(state: IndexState, sources: list[Source], numbers: dict[str, int | None], gone: list[int]) -> None:
