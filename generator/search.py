@@ -9,17 +9,27 @@ so a name outranks a title, a title a summary, a summary the body.
 The index is split into files so that a reader downloads only what a query needs, however large the
 archive grows (all under `<lang>/search/`):
 
-    index.json   {"v": 3, "w": WEIGHTS, "n": documents, "k": first document of each kind,
+    index.json   {"v": 4, "w": WEIGHTS, "n": documents, "m": document numbers (documents and holes),
+                  "k": [kind, count, kind, count, ...] runs of KINDS indexes over the numbers 0 … m-1,
                   "t": number of term shards, "d": documents per document shard}
     t<i>.json    {term: [posting, ...] or {"f": file, "n": postings}} for the terms whose shard key hashes to i
     p<f>.json    [posting, ...] of one term with OWN_FILE_POSTINGS postings or more
-    d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
+    d<i>.json    [[title, path, text, zh] or null, ...] for the numbers i*d … i*d+d-1 (null: a hole)
 
-Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind (articles grouped
-by district and figures in their articles' order, `by_district`). `path` is
-relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and text are
-Chinese shown on an English page. A posting packs the gap to the previous document number and the
-weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
+Document numbers are kept from build to build (`IndexState`, in the cache folder): a changed document
+keeps its number, one that goes leaves a hole, a new one takes a free number of its kind (else a new one
+at the end), so that a changed article changes only the files that hold its documents and the postings
+of the terms whose weights changed, not every file after it. An index is numbered afresh (in order:
+kind by kind in KINDS order, articles grouped by district and figures in their articles' order,
+`by_district`; as a build from nothing numbers it) when too many numbers are holes or too many
+documents changed (`RENUMBER_HOLES`, `RENUMBER_RUNS`, `RENUMBER_CHANGES`) or the term shard count
+changes. "n" (the documents, for idf) and "m" differ only by the holes; no posting names a hole. Ties
+in the browser go by number, so an updated index may order results of equal score differently from a
+build from nothing; the scores are the same (`decoded` reads an index back by document path).
+
+`path` is relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and
+text are Chinese shown on an English page. A posting packs the gap to the previous document number and
+the weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
 first character when that is Chinese (forward maximum matching in the browser only ever needs the terms
 that start at a given character), else its first two characters (prefix matching starts at two); the
 key's hash (`shard_of`, mirrored in search.js) picks the shard. A term with many postings keeps only its
