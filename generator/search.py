@@ -79,8 +79,11 @@ TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
 a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
 query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
-SHARD_STEPS = 8
-"""Term shard counts per doubling of the index (`shard_count`): 8 keeps shards within 5 % of TERM_SHARD_BYTES."""
+SHARD_STEPS = 12
+"""Term shard counts per doubling of the index (`shard_count`): 12 (6 % apart) keeps shards within 3 % of
+TERM_SHARD_BYTES. Which keys share a shard depends on the count: at 10,000 pages 8 steps gave 2,656 shards,
+where 亿 shares the shard of the 2,300 numbers starting with 10 (45 KB gzip) and the first query 12.5亿
+downloaded 101 KB; 12 steps give 2,580 (v3's round(size / TERM_SHARD_BYTES) gave 2,639)."""
 OWN_FILE_POSTINGS = 300
 """A term with at least this many postings has them in a file of its own, fetched only when a query uses
 the term: the shard of a common first character (新, 智) then holds its vocabulary and small postings. At
