@@ -9,17 +9,27 @@ so a name outranks a title, a title a summary, a summary the body.
 The index is split into files so that a reader downloads only what a query needs, however large the
 archive grows (all under `<lang>/search/`):
 
-    index.json   {"v": 3, "w": WEIGHTS, "n": documents, "k": first document of each kind,
+    index.json   {"v": 4, "w": WEIGHTS, "n": documents, "m": document numbers (documents and holes),
+                  "k": [kind, count, kind, count, ...] runs of KINDS indexes over the numbers 0 … m-1,
                   "t": number of term shards, "d": documents per document shard}
     t<i>.json    {term: [posting, ...] or {"f": file, "n": postings}} for the terms whose shard key hashes to i
     p<f>.json    [posting, ...] of one term with OWN_FILE_POSTINGS postings or more
-    d<i>.json    [[title, path, text, zh], ...] for documents i*d … i*d+d-1
+    d<i>.json    [[title, path, text, zh] or null, ...] for the numbers i*d … i*d+d-1 (null: a hole)
 
-Documents are numbered kind by kind in KINDS order, so "k" gives each document's kind (articles grouped
-by district and figures in their articles' order, `by_district`). `path` is
-relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and text are
-Chinese shown on an English page. A posting packs the gap to the previous document number and the
-weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
+Document numbers are kept from build to build (`IndexState`, in the cache folder): a changed document
+keeps its number, one that goes leaves a hole, a new one takes a free number of its kind (else a new one
+at the end), so that a changed article changes only the files that hold its documents and the postings
+of the terms whose weights changed, not every file after it. An index is numbered afresh (in order:
+kind by kind in KINDS order, articles grouped by district and figures in their articles' order,
+`by_district`; as a build from nothing numbers it) when too many numbers are holes or too many
+documents changed (`RENUMBER_HOLES`, `RENUMBER_RUNS`, `RENUMBER_CHANGES`) or the term shard count
+changes. "n" (the documents, for idf) and "m" differ only by the holes; no posting names a hole. Ties
+in the browser go by number, so an updated index may order results of equal score differently from a
+build from nothing; the scores are the same (`decoded` reads an index back by document path).
+
+`path` is relative to the language folder, `text` is the snippet source, and `zh` is 1 when title and
+text are Chinese shown on an English page. A posting packs the gap to the previous document number and
+the weight's index into one small integer: `gap * 8 + WEIGHTS.index(weight)`. A term's shard key is its
 first character when that is Chinese (forward maximum matching in the browser only ever needs the terms
 that start at a given character), else its first two characters (prefix matching starts at two); the
 key's hash (`shard_of`, mirrored in search.js) picks the shard. A term with many postings keeps only its
@@ -30,15 +40,18 @@ only up to a budget of postings, see search.js `loadPostings`).
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
+import gc
 import hashlib
 import inspect
 import json
 import marshal
+import math
 import re
 import types
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +61,11 @@ from pypinyin import lazy_pinyin
 from .lexicon import Lexicon
 from .memo import Memo, digest, read_pickle, write_pickle
 from .site.view import ArticleView, FigureView, Name, SiteData
+
+FORMAT = 4
+DOCUMENTS_FORMAT = 2
+"""Of an article's kept documents (`_documents`): (their fields marshalled, the keys of the texts they were cut
+from, their paths and kinds)."""
 
 KINDS = ("district", "industry", "company", "article", "figure")
 
@@ -61,6 +79,11 @@ TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
 a large archive a key as common as 重 or 新 is a shard of its own that may be larger). A first Chinese
 query fetches one shard per word (bench/search_browser.py: 64 KB raw shards made it 15-35 KB gzip each)."""
+SHARD_STEPS = 12
+"""Term shard counts per doubling of the index (`shard_count`): 12 (6 % apart) keeps shards within 3 % of
+TERM_SHARD_BYTES. Which keys share a shard depends on the count: at 10,000 pages 8 steps gave 2,656 shards,
+where 亿 shares the shard of the 2,300 numbers starting with 10 (45 KB gzip) and the first query 12.5亿
+downloaded 101 KB; 12 steps give 2,580 (v3's round(size / TERM_SHARD_BYTES) gave 2,639)."""
 OWN_FILE_POSTINGS = 300
 """A term with at least this many postings has them in a file of its own, fetched only when a query uses
 the term: the shard of a common first character (新, 智) then holds its vocabulary and small postings. At
@@ -98,6 +121,10 @@ class Doc:
     text: str
     chinese_on_english_page: bool = False
     weights: dict[str, int] = field(default_factory=dict)
+
+    def fields(self) -> tuple[str, str, str, str, bool]:
+        """All but the weights (dataclasses.astuple would copy the weights too, deeply: slow)."""
+        return (self.kind, self.title, self.path, self.text, self.chinese_on_english_page)
 
     def add(self, terms: Iterable[str], weight: int) -> None:
         weights = self.weights
@@ -272,29 +299,55 @@ def build_indexes(
     data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]], cache: Path | None = None
 ) -> dict[str, str]:
     """Every file of the search index of both languages, path → JSON text. `aliases`: slug → other names.
-    `cache`: a folder (content/.cache/search) that keeps the terms of each text between builds; the
-    files are the same with it or without."""
+    `cache`: a folder (content/.cache/search) that keeps the terms of each text, each article's documents
+    and each language's index state between builds (see `IndexState`)."""
     return dict(index_files(data, lexicon, aliases, cache))
 
 
 def index_files(
     data: SiteData, lexicon: Lexicon, aliases: dict[str, tuple[str, ...]], cache: Path | None = None
 ) -> Iterator[tuple[str, str]]:
-    """`build_indexes` one file at a time, language after language (a large archive's index need not be
-    in memory whole: render.py writes each file as it comes)."""
-    terms_cache = TermsCache(cache, lexicon) if cache is not None else None
+    """`build_indexes` one file at a time, language after language (render.py writes each file as it
+    comes). With a cache, each language's index is the last build's with only what changed encoded
+    again (`update`); without one, or when the last build's numbers have too many holes, it is numbered
+    and encoded afresh (`numbered_afresh`)."""
+    with _collector_paused():
+        terms_cache = TermsCache(cache, lexicon) if cache is not None else None
+        # an article's documents (its own and its figures') depend on its views and the cutting only
+        scope = digest(f"{terms_cache.version} {DOCUMENTS_FORMAT}") if terms_cache else b""
+        kept = Memo(cache / "documents.pickle", scope) if cache is not None else Memo(None, b"")
     terms = Terms(lexicon, terms_cache)  # shared by both languages
-    # an article's documents (its own and its figures') depend on its views and the cutting only
-    kept = Memo(cache / "documents.pickle", digest(terms_cache.version)) if terms_cache else Memo(None, b"")
+    version = _state_version(terms_cache.version) if terms_cache else ""
     for lang in ("zh", "en"):
-        docs = sorted(_documents(data, lang, terms, aliases, kept), key=lambda d: KINDS.index(d.kind))
-        files = encode(docs)
-        del docs
-        for name in list(files):  # each file's text let go once written
-            yield f"{lang}/search/{name}", files.pop(name)
+        state_file = cache / f"index-{lang}.pickle" if cache is not None else None
+        with _collector_paused():
+            sources = sorted(_documents(data, lang, terms, aliases, kept), key=lambda s: KINDS.index(s.kind))
+            state = load_state(state_file, version)
+            state = (update(state, sources) if state else None) or numbered_afresh(sources, version)
+            del sources
+        for name in state.files:
+            yield f"{lang}/search/{name}", state.files[name]
+        if state_file:
+            write_pickle(state_file, state)
+        del state
     if terms_cache:
         terms_cache.save()
     kept.save()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: the caches' and the index state's pickles and the list of
+    sources make a few objects per document (300,000 documents at 10,000 pages), and every few hundred
+    new objects the collector walks the young ones, every so often the whole site data (at 10,000 pages,
+    3 of the index's 8 seconds in listing the sources alone), finding nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def shard_key(term: str) -> str:
@@ -310,44 +363,331 @@ def shard_of(term: str, shards: int) -> int:
     return value % shards
 
 
+@dataclass
+class Source:
+    """One document of this build, in the index's order, made only when the index needs it."""
+
+    key: str
+    """Its path (unique): a document keeps its number from build to build by it."""
+    kind: str
+    origin: bytes
+    """What it is made from: the same origin, the same document (and no need to make it)."""
+    make: Callable[[], Doc]
+
+
+@dataclass
+class IndexState:
+    """One language's index as the last build left it (`<cache>/index-<lang>.pickle`): enough to
+    encode again only the files a change touches. Numbers are by document key; a hole (a number
+    whose document went) keeps the kind of its last document, so that kinds stay long runs."""
+
+    version: str
+    numbers: dict[str, int]
+    origins: list[bytes | None]
+    """By number; None for a hole."""
+    kinds: bytearray
+    """By number: the index in KINDS of its (last) document's kind."""
+    weights: list[bytes | None]
+    """By number: its document's {term: weight index}, marshalled (to take it out of the postings)."""
+    shards: int
+    size: int
+    """Raw bytes of all postings as `shard_count` counts them."""
+    own: dict[str, int]
+    """Terms with postings files of their own: term → file number."""
+    files: dict[str, str]
+    """Every file of the index, name → text, in the order they are written."""
+
+
+def load_state(file: Path | None, version: str) -> IndexState | None:
+    state = read_pickle(file) if file else None  # None when missing, damaged or from other code
+    return state if isinstance(state, IndexState) and state.version == version else None
+
+
+def _state_version(terms_version: str) -> str:
+    """What the state's files depend on besides the documents: the cutting, the format and the sizes."""
+    settings = (FORMAT, WEIGHTS, TERM_SHARD_BYTES, SHARD_STEPS, OWN_FILE_POSTINGS, DOC_SHARD_SIZE, KINDS, terms_version)
+    return digest(repr(settings)).hex()
+
+
+def shard_count(size: int) -> int:
+    """About size / TERM_SHARD_BYTES, on a ladder of SHARD_STEPS counts per doubling: an index updated
+    from build to build has the count a build from nothing has (the same shards, so the same terms seen
+    by a query's fallback expansions), and changes it, numbering afresh, only when its size moves by
+    several percent, not whenever size / TERM_SHARD_BYTES crosses a half."""
+    if size <= TERM_SHARD_BYTES:
+        return 1
+    return max(1, round(2 ** (round(SHARD_STEPS * math.log2(size / TERM_SHARD_BYTES)) / SHARD_STEPS)))
+
+
+def _posting_bytes(term: str, postings: int) -> int:
+    return len(term) * 3 + 4 * postings if postings else 0
+
+
 def encode(docs: list[Doc]) -> dict[str, str]:
-    """The entry file, term shards and document shards of one language's index."""
+    """The files of one language's index for these documents, numbered in their order."""
+    sources = [Source(d.path, d.kind, b"", lambda d=d: d) for d in docs]
+    return numbered_afresh(sources, "").files
+
+
+def numbered_afresh(sources: list[Source], version: str) -> IndexState:
+    """The index with the documents numbered in their order (no holes), every file encoded."""
+    docs = [source.make() for source in sources]
     postings: dict[str, list[int]] = {}
-    previous: dict[str, int] = {}
     weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
+    weights: list[bytes | None] = []
     for number, doc in enumerate(docs):  # the order of a document's terms does not matter: terms are sorted below
-        for term, weight in doc.weights.items():
-            packed = (number - previous.get(term, 0)) * 8 + weight_index[weight]
-            if term in previous:
-                postings[term].append(packed)
+        indexes = {term: weight_index[weight] for term, weight in doc.weights.items()}
+        weights.append(marshal.dumps(indexes, 2))
+        for term, index in indexes.items():
+            absolute = number * 8 + index
+            if term in postings:
+                postings[term].append(absolute)
             else:
-                postings[term] = [packed]
-            previous[term] = number
-    size = sum(len(term) * 3 + 4 * len(p) for term, p in postings.items())
+                postings[term] = [absolute]
     # counting all postings: the same shards whatever OWN_FILE_POSTINGS
-    shard_count = max(1, round(size / TERM_SHARD_BYTES))
-    own_files = sorted(term for term, p in postings.items() if len(p) >= OWN_FILE_POSTINGS)
-    shard_terms: dict[str, list[int] | dict] = dict(postings)
-    shard_terms.update((term, {"f": number, "n": len(postings[term])}) for number, term in enumerate(own_files))
-    term_shards: list[dict[str, list[int] | dict]] = [{} for _ in range(shard_count)]
-    for term in sorted(shard_terms):
-        term_shards[shard_of(term, shard_count)][term] = shard_terms[term]
-    rows = [[d.title, d.path, d.text] + ([1] if d.chinese_on_english_page else []) for d in docs]
-    kinds = [d.kind for d in docs]
-    entry = {
-        "v": 3,
-        "w": WEIGHTS,
-        "n": len(docs),
-        "k": [kinds.index(k) if k in kinds else len(docs) for k in KINDS],
-        "t": shard_count,
-        "d": DOC_SHARD_SIZE,
-    }
-    files = {"index.json": _json(entry)}
-    files.update((f"t{i}.json", _json(shard)) for i, shard in enumerate(term_shards))
-    files.update((f"p{i}.json", _json(postings[term])) for i, term in enumerate(own_files))
+    size = sum(_posting_bytes(term, len(p)) for term, p in postings.items())
+    own = {term: f for f, term in enumerate(sorted(t for t, p in postings.items() if len(p) >= OWN_FILE_POSTINGS))}
+    state = IndexState(
+        version,
+        {source.key: number for number, source in enumerate(sources)},
+        [source.origin for source in sources],
+        bytearray(KINDS.index(source.kind) for source in sources),
+        weights,
+        shard_count(size),
+        size,
+        own,
+        {},
+    )
+    term_shards: list[dict[str, list[int] | dict]] = [{} for _ in range(state.shards)]
+    for term in sorted(postings):
+        term_shards[shard_of(term, state.shards)][term] = _shard_value(term, postings[term], own)
+    rows = [_row(doc) for doc in docs]
+    state.files["index.json"] = _entry(state)
+    state.files.update((f"t{i}.json", _json(shard)) for i, shard in enumerate(term_shards))
+    state.files.update((f"p{f}.json", _json(_gaps(postings[term]))) for term, f in own.items())
     for start in range(0, len(rows), DOC_SHARD_SIZE):
-        files[f"d{start // DOC_SHARD_SIZE}.json"] = _json(rows[start : start + DOC_SHARD_SIZE])
-    return files
+        state.files[f"d{start // DOC_SHARD_SIZE}.json"] = _json(rows[start : start + DOC_SHARD_SIZE])
+    return state
+
+
+def _gaps(absolute: list[int]) -> list[int]:
+    """number * 8 + weight index, ascending → each number as the gap to the previous one."""
+    out, previous = [], 0
+    for posting in absolute:
+        out.append(posting - previous * 8)
+        previous = posting >> 3
+    return out
+
+
+def _absolute(gaps: list[int]) -> list[int]:
+    out, number = [], 0
+    for posting in gaps:
+        number += posting >> 3
+        out.append(number * 8 + (posting & 7))
+    return out
+
+
+def _shard_value(term: str, absolute: list[int], own: dict[str, int]) -> list[int] | dict:
+    return {"f": own[term], "n": len(absolute)} if term in own else _gaps(absolute)
+
+
+def _row(doc: Doc | None) -> list | None:
+    if doc is None:
+        return None
+    return [doc.title, doc.path, doc.text] + ([1] if doc.chinese_on_english_page else [])
+
+
+def _entry(state: IndexState) -> str:
+    runs: list[int] = []
+    for kind in state.kinds:
+        if runs and runs[-2] == kind:
+            runs[-1] += 1
+        else:
+            runs += [kind, 1]
+    documents = sum(1 for origin in state.origins if origin is not None)
+    entry = {"v": FORMAT, "w": WEIGHTS, "n": documents, "m": len(state.kinds), "k": runs}
+    return _json({**entry, "t": state.shards, "d": DOC_SHARD_SIZE})
+
+
+def update(state: IndexState, sources: list[Source]) -> IndexState | None:
+    """The last build's index with this build's documents: documents keep their numbers, new ones take
+    free numbers (`_number_new`), and only the files whose contents change are encoded again. None when
+    the index had better be numbered afresh (`_worth_renumbering`)."""
+    numbers = {source.key: state.numbers.get(source.key) for source in sources}
+    if len(numbers) < len(sources):
+        return None  # two documents with one path: numbered afresh, in order
+    gone = [number for key, number in state.numbers.items() if key not in numbers]
+    _number_new(state, sources, numbers, gone)
+    changed = _changed(state, sources, numbers, gone)
+    if len(changed) * RENUMBER_CHANGES > len(sources):
+        return None
+    _apply(state, _changes(state, changed))
+    state.numbers = {key: number for key, number in numbers.items() if number is not None}
+    state.files["index.json"] = _entry(state)
+    return None if _worth_renumbering(state) else state
+
+
+RENUMBER_HOLES = 8
+"""Numbered afresh when more than one number in RENUMBER_HOLES is a hole (every file then changes)."""
+RENUMBER_RUNS = 64
+"""… or when the kinds by number make more than this many runs (new documents of one kind after another)."""
+RENUMBER_CHANGES = 8
+"""… or when more than one document in RENUMBER_CHANGES changed: encoding every file is then quicker."""
+# … and when the shard count changes (`shard_count`): every term may move to another shard then.
+
+
+def _worth_renumbering(state: IndexState) -> bool:
+    holes = sum(1 for origin in state.origins if origin is None)
+    runs = sum(1 for i, kind in enumerate(state.kinds) if i == 0 or state.kinds[i - 1] != kind)
+    resharded = shard_count(state.size) != state.shards
+    return holes * RENUMBER_HOLES > len(state.origins) or runs > RENUMBER_RUNS or resharded
+
+
+def _number_new(state: IndexState, sources: list[Source], numbers: dict[str, int | None], gone: list[int]) -> None:
+    """Numbers for the documents new in this build: the first free number of their kind after their
+    predecessor's (so that a document that replaces another where it was takes its place), else the
+    first of their kind, else a new number at the end."""
+    free: dict[int, list[int]] = {}
+    holes = [n for n, origin in enumerate(state.origins) if origin is None]
+    for number in sorted([*holes, *gone]):
+        free.setdefault(state.kinds[number], []).append(number)
+    previous = -1
+    for source in sources:
+        number = numbers[source.key]
+        if number is None:
+            kind = KINDS.index(source.kind)
+            candidates = free.get(kind, [])
+            if candidates:
+                number = candidates.pop(bisect.bisect_right(candidates, previous) % len(candidates))
+            else:
+                number = len(state.kinds)
+                state.kinds.append(kind)
+                state.origins.append(None)
+                state.weights.append(None)
+            numbers[source.key] = number
+        previous = number
+
+
+@dataclass
+class Changes:
+    """What a build changes in the last build's index."""
+
+    postings: dict[str, dict[int, int | None]] = field(default_factory=dict)
+    """term → {number: its new weight index, or None where the term is gone from the document}."""
+    rows: dict[int, list | None] = field(default_factory=dict)
+    """number → the row of its new document, or None for a hole."""
+
+
+def _changed(
+    state: IndexState, sources: list[Source], numbers: dict[str, int | None], gone: list[int]
+) -> list[tuple[int, Source | None]]:
+    """The numbers whose documents went (with None) or are new or changed (with their source)."""
+    changed: list[tuple[int, Source | None]] = [(number, None) for number in gone]
+    taken = set(gone)  # a number whose document went may have been given to a new one
+    for source in sources:
+        number = numbers[source.key]
+        if number in taken or state.origins[number] != source.origin or state.kinds[number] != _kind(source):
+            changed.append((number, source))
+    return changed
+
+
+def _kind(source: Source) -> int:
+    return KINDS.index(source.kind)
+
+
+def _changes(state: IndexState, changed: list[tuple[int, Source | None]]) -> Changes:
+    """The postings and rows that change, from the documents' weights before and after; `state` takes the
+    documents' origins, kinds and weights."""
+    weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
+    changes = Changes()
+    for number, source in changed:
+        doc = source.make() if source else None
+        old = marshal.loads(state.weights[number]) if state.weights[number] else {}
+        new = {term: weight_index[weight] for term, weight in doc.weights.items()} if doc else {}
+        for term in old.keys() | new.keys():
+            if old.get(term) != new.get(term):
+                changes.postings.setdefault(term, {})[number] = new.get(term)
+        if source:
+            state.kinds[number] = _kind(source)
+        state.origins[number] = source.origin if source else None
+        state.weights[number] = marshal.dumps(new, 2) if doc else None
+        changes.rows[number] = _row(doc)
+    return changes
+
+
+def _apply(state: IndexState, changes: Changes) -> None:
+    """Encode again the term shards, postings files and document shards that `changes` touches."""
+    files = state.files
+    shards: dict[int, dict] = {}
+    for term in sorted(changes.postings):  # sorted: files numbered the same way whatever the order of changes
+        shard = shards.get(shard_of(term, state.shards))
+        if shard is None:
+            shard = shards[shard_of(term, state.shards)] = json.loads(files[f"t{shard_of(term, state.shards)}.json"])
+        value = shard.get(term)
+        if isinstance(value, dict):
+            before = _absolute(json.loads(files[f"p{value['f']}.json"]))
+        else:
+            before = _absolute(value or [])
+        after = _changed_postings(before, changes.postings[term])
+        state.size += _posting_bytes(term, len(after)) - _posting_bytes(term, len(before))
+        if term in state.own and len(after) < OWN_FILE_POSTINGS:
+            del files[f"p{state.own.pop(term)}.json"]
+        if len(after) >= OWN_FILE_POSTINGS:
+            if term not in state.own:
+                state.own[term] = _free_file(state.own)
+            files[f"p{state.own[term]}.json"] = _json(_gaps(after))
+        if after:
+            shard[term] = _shard_value(term, after, state.own)
+        else:
+            shard.pop(term, None)
+    for number, shard in shards.items():
+        files[f"t{number}.json"] = _json(dict(sorted(shard.items())))
+    _apply_rows(state, changes.rows)
+
+
+def _changed_postings(before: list[int], changed: dict[int, int | None]) -> list[int]:
+    kept = [posting for posting in before if (posting >> 3) not in changed]
+    added = [number * 8 + index for number, index in changed.items() if index is not None]
+    return sorted(kept + added)
+
+
+def _free_file(own: dict[str, int]) -> int:
+    """The lowest postings file number no term uses."""
+    used = set(own.values())
+    return next(f for f in range(len(used) + 1) if f not in used)
+
+
+def _apply_rows(state: IndexState, rows: dict[int, list | None]) -> None:
+    files = state.files
+    shards: dict[int, list] = {}
+    for number in sorted(rows):
+        index = number // DOC_SHARD_SIZE
+        if index not in shards:
+            name = f"d{index}.json"
+            shards[index] = json.loads(files[name]) if name in files else []
+        shard = shards[index]
+        shard.extend([None] * (number % DOC_SHARD_SIZE + 1 - len(shard)))
+        shard[number % DOC_SHARD_SIZE] = rows[number]
+    for index, shard in shards.items():
+        files[f"d{index}.json"] = _json(shard)
+
+
+def decoded(files: dict[str, str]) -> dict[str, tuple[str, list, dict[str, int]]]:
+    """One language's index files (name → text) read back: document path → (kind, row, {term: weight}).
+    Two indexes with the same documents numbered differently decode the same (tests compare an
+    incremental build's index with a build's from nothing this way)."""
+    entry = json.loads(files["index.json"])
+    kinds = [KINDS[kind] for kind, count in zip(entry["k"][::2], entry["k"][1::2], strict=True) for _ in range(count)]
+    rows = [row for d in range(-(-entry["m"] // entry["d"])) for row in json.loads(files[f"d{d}.json"])]
+    documents = {row[1]: (kinds[number], row, {}) for number, row in enumerate(rows) if row is not None}
+    for t in range(entry["t"]):
+        for term, value in json.loads(files[f"t{t}.json"]).items():
+            gaps = json.loads(files[f"p{value['f']}.json"]) if isinstance(value, dict) else value
+            for posting in _absolute(gaps):
+                documents[rows[posting >> 3][1]][2][term] = entry["w"][posting & 7]
+    if len(documents) != entry["n"]:
+        raise ValueError(f"{entry['n']} documents announced, {len(documents)} found")
+    return documents
 
 
 def _json(value: object) -> str:
@@ -356,9 +696,10 @@ def _json(value: object) -> str:
 
 def _documents(
     data: SiteData, lang: str, terms: Terms, aliases: dict[str, tuple[str, ...]], kept: Memo | None = None
-) -> Iterator[Doc]:
+) -> Iterator[Source]:
     """Every document of one language, in the index's order. `kept`: each article's documents from the
-    last build, by `SiteData.article_keys` (the same key, the same views, the same documents)."""
+    last build, by `SiteData.article_keys` (the same key, the same views, the same documents): their
+    origin is that key, and they are unpacked only if the index needs them (`Source.make`)."""
 
     def pick(name: Name) -> tuple[str, bool]:
         if lang == "en" and name.en is None:
@@ -382,39 +723,71 @@ def _documents(
         doc = Doc("district", pick(place.name)[0], f"districts/{place.slug}/", industries)
         for words, weight in names(place.name, place.slug):
             doc.add(words, weight)
-        yield doc
+        yield _made(doc)
     for industry in data.covered_industries():
         districts = joined(industry.districts, data.places)
         doc = Doc("industry", pick(industry.name)[0], f"industries/{industry.slug}/", districts)
         for words, weight in names(industry.name, industry.slug):
             doc.add(words, weight)
-        yield doc
+        yield _made(doc)
     for company in data.companies.values():
         titles = [pick(data.articles[a].title)[0] for a in company.articles[:2]]
         doc = Doc("company", pick(company.name)[0], f"companies/{company.slug}/", " · ".join(titles))
         for words, weight in names(company.name, company.slug):
             doc.add(words, weight)
-        yield doc
+        yield _made(doc)
     kept = kept or Memo(None, b"")
-    figure_docs: list[Doc] = []
+    figure_sources: list[Source] = []
     for article in by_district(data):
-        key = (lang, data.article_keys.get(article.id))
-        packed = kept.get(key) if key[1] else None
-        if packed is None:
+        article_key = data.article_keys.get(article.id)
+        key = (lang, article_key)
+        stored = kept.get(key) if article_key else None
+        if stored is None:
             terms.asked = set()
-            own = _article_doc(article, data, lang, terms, pick)
-            figures = [_figure_doc(data.figures[f], data, lang, terms, pick) for f in article.figures]
-            if key[1]:  # packed (a build holds the documents of every article) and in a fixed order
-                docs = [(*dataclasses.astuple(d)[:-1], dict(sorted(d.weights.items()))) for d in (own, *figures)]
-                kept.put(key, marshal.dumps((docs, tuple(sorted(terms.asked))), 2))  # 2: no shared references
+            docs = [_article_doc(article, data, lang, terms, pick)]
+            docs += [_figure_doc(data.figures[f], data, lang, terms, pick) for f in article.figures]
+            if article_key:  # packed (a build holds the documents of every article) and in a fixed order
+                fields = [(*d.fields(), dict(sorted(d.weights.items()))) for d in docs]
+                where = tuple((d.path, d.kind) for d in docs)
+                kept.put(key, (marshal.dumps(fields, 2), tuple(sorted(terms.asked)), where))  # 2: no shared refs
             terms.asked = None
+            sources = [_made(d, article_key, i) for i, d in enumerate(docs)]
         else:
-            fields, texts = marshal.loads(packed)
-            own, *figures = (Doc(*f) for f in fields)
+            packed, texts, where = stored
             terms.keep(texts)  # the texts stay in the terms cache while their article is unchanged
-        yield own
-        figure_docs += figures
-    yield from figure_docs  # after the articles, in their order
+            sources = _unpacked(packed, article_key, where)
+        yield sources[0]
+        figure_sources += sources[1:]
+    yield from figure_sources  # after the articles, in their order
+
+
+def _made(doc: Doc, article_key: bytes | None = None, position: int = 0) -> Source:
+    """A document made in this build: its origin is its article's key and its place among the article's
+    documents, or (not an article's) its contents."""
+    if article_key:
+        origin = _made_origin(article_key, position)
+    else:
+        fields = (*doc.fields(), sorted(doc.weights.items()))
+        origin = hashlib.blake2b(marshal.dumps(fields, 2), digest_size=16).digest()
+    return Source(doc.path, doc.kind, origin, lambda: doc)
+
+
+def _made_origin(article_key: bytes, position: int) -> bytes:
+    return article_key + position.to_bytes(4, "little")
+
+
+def _unpacked(packed: bytes, article_key: bytes, where: tuple[tuple[str, str], ...]) -> list[Source]:
+    """The sources of an article's kept documents, unpacked (all at once) when one of them is needed."""
+    docs: list[Doc] = []
+
+    def make(position: int) -> Doc:
+        if not docs:
+            docs.extend(Doc(*fields) for fields in marshal.loads(packed))
+        return docs[position]
+
+    return [
+        Source(path, kind, _made_origin(article_key, i), lambda i=i: make(i)) for i, (path, kind) in enumerate(where)
+    ]
 
 
 def by_district(data: SiteData) -> list[ArticleView]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
+
+from generator.search import decoded
 
 JAVA = shutil.which("java") or "/usr/bin/java"
 SERIOUS = ("serious", "critical")
@@ -53,7 +56,12 @@ def site_html_errors(site: Path) -> list[str]:
 
 
 def differing_files(first: Path, second: Path) -> list[str]:
-    """Files whose bytes differ between two builds, or that only one build has."""
+    """Files whose bytes differ between two builds, or that only one build has; except that each language's
+    search index (`<lang>/search/*.json`) is compared by the documents and postings it holds. An incremental
+    build keeps the search index's document numbers from build to build (generator/search.py), so after an
+    article is removed or moved its index can hold the same documents as a build's from nothing under other
+    numbers (holes where documents went): other bytes, the same scores (results of equal score may come in
+    another order: ties go by number)."""
 
     def digests(root: Path) -> dict[str, str]:
         return {
@@ -63,7 +71,20 @@ def differing_files(first: Path, second: Path) -> list[str]:
         }
 
     a, b = digests(first), digests(second)
-    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+    differing = {name for name in a.keys() | b.keys() if a.get(name) != b.get(name)}
+    for lang in ("zh", "en"):
+        index = {name for name in differing if re.fullmatch(rf"{lang}/search/(index|[tpd]\d+)\.json", name)}
+        if index and _search_documents(first / lang / "search") == _search_documents(second / lang / "search"):
+            differing -= index
+    return sorted(differing)
+
+
+def _search_documents(folder: Path) -> dict | None:
+    """A search index read back (generator.search.decoded), or None when it cannot be read."""
+    try:
+        return decoded({p.name: p.read_text("utf-8") for p in folder.glob("*.json")})
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 _AXE = None

@@ -40,10 +40,15 @@ def load_index(site: Path, lang: str) -> dict:
     for term, value in terms.items():
         if isinstance(value, dict):
             terms[term] = json.loads((folder / f"p{value['f']}.json").read_text("utf-8"))
-    docs: list[list] = []
-    for shard in range(-(-entry["n"] // entry["d"])):
+    docs: list[list | None] = []  # by number; None for a number whose document went
+    for shard in range(-(-entry["m"] // entry["d"])):
         docs += json.loads((folder / f"d{shard}.json").read_text("utf-8"))
     return {"entry": entry, "terms": terms, "docs": docs}
+
+
+def kinds_by_number(entry: dict) -> list[str]:
+    runs = entry["k"]
+    return [KINDS[kind] for kind, count in zip(runs[::2], runs[1::2], strict=True) for _ in range(count)]
 
 
 def postings(index: dict, term: str) -> list[tuple[int, int]]:
@@ -67,8 +72,8 @@ def test_index_is_split_into_entry_term_and_document_shards(site):
     for lang in ("zh", "en"):
         index = load_index(site, lang)
         entry, docs = index["entry"], index["docs"]
-        assert set(entry) == {"v", "w", "n", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS and entry["v"] == 3
-        assert len(docs) == entry["n"] and entry["k"] == sorted(entry["k"]) and len(entry["k"]) == len(KINDS)
+        assert set(entry) == {"v", "w", "n", "m", "k", "t", "d"} and tuple(entry["w"]) == WEIGHTS and entry["v"] == 4
+        assert len(docs) == entry["m"] == entry["n"] == len(kinds_by_number(entry))  # built from nothing: no holes
         assert all(len(d) in (3, 4) and not d[1].startswith(("/", "zh/", "en/")) for d in docs)
         for term, packed in index["terms"].items():
             assert term in json.loads((site / lang / "search" / f"t{shard_of(term, entry['t'])}.json").read_text())
@@ -92,10 +97,11 @@ def test_a_term_with_many_postings_has_them_in_a_file_of_its_own(monkeypatch):
 
 def test_documents_are_numbered_kind_by_kind(site):
     index = load_index(site, "en")
-    starts, docs = index["entry"]["k"], index["docs"]
-    assert docs[starts[KINDS.index("district")]][1].startswith("districts/")
-    assert docs[starts[KINDS.index("article")]][1].startswith("articles/")
-    assert "#fig-" in docs[starts[KINDS.index("figure")]][1]
+    kinds, docs = kinds_by_number(index["entry"]), index["docs"]
+    assert kinds == sorted(kinds, key=KINDS.index) and index["entry"]["k"][::2] == list(range(len(KINDS)))
+    prefixes = {"district": "districts/", "industry": "industries/", "company": "companies/", "article": "articles/"}
+    for kind, doc in zip(kinds, docs, strict=True):
+        assert doc[1].startswith(prefixes.get(kind, "articles/")) and ("#fig-" in doc[1]) == (kind == "figure")
 
 
 def test_an_entity_name_outweighs_a_mention(site):
@@ -318,3 +324,137 @@ def test_terms_cache_is_dropped_when_the_lexicon_or_the_cutting_changes(referenc
     assert search.TermsCache(tmp_path, lexicon).version == version
     monkeypatch.setattr(search, "CHINESE_STOP_WORDS", search.CHINESE_STOP_WORDS | {"有"})  # used by Terms._cut
     assert search.TermsCache(tmp_path, lexicon).version != version
+
+
+# -- the index from build to build: documents keep their numbers (search.update) --------------------------
+
+
+@pytest.fixture
+def coarse_shards(monkeypatch) -> None:
+    """Term shard counts on a ladder of doublings: the seed site is so small that removing one article can
+    move its size to the next step of the usual ladder (and the index is then numbered afresh)."""
+    monkeypatch.setattr(search, "SHARD_STEPS", 1)
+
+
+def _site_data(content: Path, reference, without: frozenset[str] = frozenset()):
+    articles = [a for a in load_articles(content) if str(a.fields["id"]) not in without]
+    return build_site_data(articles, reference, load_english(content))
+
+
+def _one_language(files: dict[str, str], lang: str) -> dict[str, str]:
+    return {name.split("/")[-1]: text for name, text in files.items() if name.startswith(f"{lang}/search/")}
+
+
+def _numbers(files: dict[str, str]) -> dict[str, int]:
+    entry = json.loads(files["index.json"])
+    rows = [row for d in range(-(-entry["m"] // entry["d"])) for row in json.loads(files[f"d{d}.json"])]
+    return {row[1]: number for number, row in enumerate(rows) if row}
+
+
+def _term_files(files: dict[str, str], term: str) -> set[str]:
+    """The term shard that names the term and its postings file, if it has one."""
+    shard = f"t{shard_of(term, json.loads(files['index.json'])['t'])}.json"
+    value = json.loads(files[shard]).get(term)
+    return {shard} | ({f"p{value['f']}.json"} if isinstance(value, dict) else set())
+
+
+def _postings_by_term(documents: dict) -> dict[str, dict[str, int]]:
+    by_term: dict[str, dict[str, int]] = {}
+    for path, (_, _, weights) in documents.items():
+        for term, weight in weights.items():
+            by_term.setdefault(term, {})[path] = weight
+    return by_term
+
+
+def test_a_removed_article_changes_only_the_files_of_the_documents_and_terms_it_changes(
+    site, reference, lexicon, tmp_path, coarse_shards
+):
+    content = site.parent.parent / "content"
+    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    whole = _site_data(content, reference)
+    before = build_indexes(whole, lexicon, aliases, cache)
+    assert before == build_indexes(whole, lexicon, aliases)  # the first build is numbered in order, as without cache
+
+    fewer = _site_data(content, reference, without=frozenset({"002-01"}))
+    after, fresh = build_indexes(fewer, lexicon, aliases, cache), build_indexes(fewer, lexicon, aliases)
+    for lang in ("zh", "en"):
+        old, new = _one_language(before, lang), _one_language(after, lang)
+        documents = search.decoded(new)
+        assert documents == search.decoded(_one_language(fresh, lang))  # the same documents and weights
+        entry = json.loads(new["index.json"])
+        assert entry["m"] == json.loads(old["index.json"])["m"] > entry["n"]  # the article's numbers are holes
+        numbers = _numbers(old)
+        assert all(numbers[path] == number for path, number in _numbers(new).items())  # the others keep theirs
+
+        was = search.decoded(old)
+        assert any(path.startswith("articles/002-01/") for path in was.keys() - documents.keys())
+        changed_documents = {path for path in was if was[path] != documents.get(path)}
+        postings, earlier = _postings_by_term(documents), _postings_by_term(was)
+        changed_terms = {t for t in postings.keys() | earlier.keys() if postings.get(t) != earlier.get(t)}
+        expected = {"index.json"} | {f"d{numbers[path] // entry['d']}.json" for path in changed_documents}
+        for term in changed_terms:
+            expected |= _term_files(old, term) | (_term_files(new, term) if term in postings else set())
+        changed = {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+        assert changed == expected, lang
+        assert len(changed) < len(old) / 2, lang
+
+    # the article back: its documents take their old numbers (the first free ones of their kind)
+    assert build_indexes(whole, lexicon, aliases, cache) == before
+
+
+def test_an_index_with_too_many_holes_is_numbered_afresh(
+    site, reference, lexicon, tmp_path, monkeypatch, coarse_shards
+):
+    content = site.parent.parent / "content"
+    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    build_indexes(_site_data(content, reference), lexicon, aliases, cache)
+    monkeypatch.setattr(search, "RENUMBER_HOLES", 1000)  # one hole in a thousand numbers is too many
+    fewer = _site_data(content, reference, without=frozenset({"002-01"}))
+    assert build_indexes(fewer, lexicon, aliases, cache) == build_indexes(fewer, lexicon, aliases)
+
+
+def test_a_new_document_takes_a_free_number_of_its_kind(site, reference, lexicon, tmp_path, coarse_shards):
+    content = site.parent.parent / "content"
+    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    first = build_indexes(_site_data(content, reference, without=frozenset({"004-07"})), lexicon, aliases, cache)
+    swapped = _site_data(content, reference, without=frozenset({"002-01"}))
+    then = build_indexes(swapped, lexicon, aliases, cache)  # 002-01 went, 004-07 came
+    for lang in ("zh", "en"):
+        numbers, before = _numbers(_one_language(then, lang)), _numbers(_one_language(first, lang))
+        assert numbers["articles/004-07/"] == before["articles/002-01/"]
+        figures = sorted(n for path, n in numbers.items() if path.startswith("articles/004-07/#"))
+        holes = sorted(n for path, n in before.items() if path.startswith("articles/002-01/#"))
+        assert figures[: len(holes)] == holes[: len(figures)]
+        fresh = _one_language(build_indexes(swapped, lexicon, aliases), lang)
+        assert search.decoded(_one_language(then, lang)) == search.decoded(fresh)
+
+
+@pytest.fixture(scope="module")
+def holed_sites(site, lexicon, tmp_path_factory) -> Iterator[tuple[Path, str, str]]:
+    """The shipped content built, then built again without one article (its documents' numbers become holes
+    in the index), and built from nothing without it: (the first site, its URL, the other's URL)."""
+    root = tmp_path_factory.mktemp("holes")
+    content, quiet = root / "content", Reporter(stream=open(os.devnull, "w"))
+    shutil.copytree(site.parent.parent / "content", content, ignore=shutil.ignore_patterns(".cache"))
+    saved, search.SHARD_STEPS = search.SHARD_STEPS, 1  # as `coarse_shards`
+    try:
+        render(Paths(SEEDS, content, root / "kept", TEMPLATES), quiet, None, lexicon)
+        (content / "articles" / "002-01.md").unlink()
+        render(Paths(SEEDS, content, root / "kept", TEMPLATES), quiet, None, lexicon)
+        shutil.rmtree(content / ".cache")
+        render(Paths(SEEDS, content, root / "fresh", TEMPLATES), quiet, None, lexicon)
+    finally:
+        search.SHARD_STEPS = saved
+    with serving(root / "kept") as kept, serving(root / "fresh") as fresh:
+        yield root / "kept", kept, fresh
+
+
+def test_an_index_with_holes_answers_as_one_numbered_afresh(tab, holed_sites):
+    site, kept_url, fresh_url = holed_sites
+    for lang in ("zh", "en"):
+        entry = json.loads((site / lang / "search" / "index.json").read_text("utf-8"))
+        assert entry["m"] > entry["n"]
+    queries = [(c["lang"], c["q"]) for c in EVALUATION] + [("zh", "新"), ("zh", "重庆 汽车"), ("en", "co")]
+    differing = [q for q in queries if run_query(tab, kept_url, *q)[0] != run_query(tab, fresh_url, *q)[0]]
+    assert not differing
+    assert run_query(tab, kept_url, "zh", "铜梁")[0] and tab.errors == []

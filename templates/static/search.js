@@ -38,6 +38,18 @@
     this.postingFiles = {}; // file number → promise of its postings
     this.ownPostings = Object.create(null); // term → its postings, once its file is loaded
     this.docShards = {};
+    this.kinds = kindsByNumber(entry.k, entry.m);
+  }
+
+  // entry.k is runs of kinds over the document numbers: [kind, count, kind, count, ...] (a number
+  // whose document went keeps its old kind; no posting names it).
+  function kindsByNumber(runs, size) {
+    var kinds = new Uint8Array(size), at = 0;
+    for (var r = 0; r + 1 < runs.length; r += 2) {
+      kinds.fill(runs[r], at, at + runs[r + 1]);
+      at += runs[r + 1];
+    }
+    return kinds;
   }
 
   function fetchJSON(url) {
@@ -119,8 +131,7 @@
   };
 
   Index.prototype.kind = function (doc) {
-    for (var k = this.entry.k.length - 1; k >= 0; k--) if (this.entry.k[k] <= doc) return k;
-    return 0;
+    return this.kinds[doc];
   };
 
   // The rows ([title, path, text, zh]) of the given documents, loading their document shards.
@@ -276,10 +287,10 @@
     return alternatives;
   }
 
-  // Arrays indexed by document, made once per index and left all zero after each use: a query touches
-  // few of the documents, and allocating arrays of the archive's size for each query is slow.
+  // Arrays indexed by document number, made once per index and left all zero after each use: a query
+  // touches few of the documents, and allocating arrays of the archive's size for each query is slow.
   Index.prototype.scratch = function () {
-    var n = this.entry.n;
+    var n = this.entry.m;
     if (!this.zeroed) {
       this.zeroed = { score: new Float64Array(n), term: new Int32Array(n), matched: new Int32Array(n) };
     }
@@ -352,7 +363,8 @@
   }
 
   // Score = the sum over groups of each group's best alternative; the documents that match the most groups,
-  // best first, ties by document number (kinds are runs of numbers, so entity pages come first).
+  // best first, ties by document number (numbered kind by kind when the index was last numbered afresh,
+  // so entity pages come first).
   function search(index, groups) {
     var best = groups.map(function (group) { return bestOfGroup(index, group); });
     var found = best.length ? combine(index, best) : { docs: [], scores: [], most: 0 };
