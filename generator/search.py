@@ -436,7 +436,7 @@ def numbered_afresh(sources: list[Source], version: str) -> IndexState:
     weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
     weights: list[bytes | None] = []
     for number, doc in enumerate(docs):  # the order of a document's terms does not matter: terms are sorted below
-        indexes = {term: weight_index[weight] for term, weight in doc.weights.items()}
+        indexes = {term: weight_index[weight] for term, weight in sorted(doc.weights.items())}
         weights.append(marshal.dumps(indexes, 2))
         for term, index in indexes.items():
             absolute = number * 8 + index
@@ -603,7 +603,7 @@ def _changes(state: IndexState, changed: list[tuple[int, Source | None]]) -> Cha
     for number, source in changed:
         doc = source.make() if source else None
         old = marshal.loads(state.weights[number]) if state.weights[number] else {}
-        new = {term: weight_index[weight] for term, weight in doc.weights.items()} if doc else {}
+        new = {term: weight_index[weight] for term, weight in sorted(doc.weights.items())} if doc else {}
         for term in old.keys() | new.keys():
             if old.get(term) != new.get(term):
                 changes.postings.setdefault(term, {})[number] = new.get(term)

@@ -55,9 +55,10 @@ def site_html_errors(site: Path) -> list[str]:
     return html_errors(sorted(site.rglob("*.html")), root=site)
 
 
-def differing_files(first: Path, second: Path) -> list[str]:
-    """Files whose bytes differ between two builds, or that only one build has; except that each language's
-    search index (`<lang>/search/*.json`) is compared by the documents and postings it holds. An incremental
+def differing_files(first: Path, second: Path, search_by_documents: bool = False) -> list[str]:
+    """Files whose bytes differ between two builds, or that only one build has; with `search_by_documents`,
+    each language's search index (`<lang>/search/*.json`) is compared by the documents and postings it holds
+    instead (two builds from nothing must have the same bytes there too). An incremental
     build keeps the search index's document numbers from build to build (generator/search.py), so after an
     article is removed or moved its index can hold the same documents as a build's from nothing under other
     numbers (holes where documents went): other bytes, the same scores (results of equal score may come in
@@ -72,7 +73,7 @@ def differing_files(first: Path, second: Path) -> list[str]:
 
     a, b = digests(first), digests(second)
     differing = {name for name in a.keys() | b.keys() if a.get(name) != b.get(name)}
-    for lang in ("zh", "en"):
+    for lang in ("zh", "en") if search_by_documents else ():
         index = {name for name in differing if re.fullmatch(rf"{lang}/search/(index|[tpd]\d+)\.json", name)}
         if index and _search_documents(first / lang / "search") == _search_documents(second / lang / "search"):
             differing -= index
