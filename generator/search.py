@@ -41,7 +41,6 @@ only up to a budget of postings, see search.js `loadPostings`).
 from __future__ import annotations
 
 import bisect
-import gc
 import hashlib
 import inspect
 import json
@@ -51,7 +50,6 @@ import re
 import types
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +57,7 @@ import jieba
 from pypinyin import lazy_pinyin
 
 from .lexicon import Lexicon
-from .memo import Memo, digest, read_pickle, write_pickle
+from .memo import Memo, collector_paused, digest, read_pickle, write_pickle
 from .site.view import ArticleView, FigureView, Name, SiteData
 
 FORMAT = 4
@@ -311,7 +309,7 @@ def index_files(
     comes). With a cache, each language's index is the last build's with only what changed encoded
     again (`update`); without one, or when the last build's numbers have too many holes, it is numbered
     and encoded afresh (`numbered_afresh`)."""
-    with _collector_paused():
+    with collector_paused():
         terms_cache = TermsCache(cache, lexicon) if cache is not None else None
         # an article's documents (its own and its figures') depend on its views and the cutting only
         scope = digest(f"{terms_cache.version} {DOCUMENTS_FORMAT}") if terms_cache else b""
@@ -320,7 +318,7 @@ def index_files(
     version = _state_version(terms_cache.version) if terms_cache else ""
     for lang in ("zh", "en"):
         state_file = cache / f"index-{lang}.pickle" if cache is not None else None
-        with _collector_paused():
+        with collector_paused():
             sources = sorted(_documents(data, lang, terms, aliases, kept), key=lambda s: KINDS.index(s.kind))
             state = load_state(state_file, version)
             state = (update(state, sources) if state else None) or numbered_afresh(sources, version)
@@ -333,21 +331,6 @@ def index_files(
     if terms_cache:
         terms_cache.save()
     kept.save()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: the caches' and the index state's pickles and the list of
-    sources make a few objects per document (300,000 documents at 10,000 pages), and every few hundred
-    new objects the collector walks the young ones, every so often the whole site data (at 10,000 pages,
-    3 of the index's 8 seconds in listing the sources alone), finding nothing to free."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def shard_key(term: str) -> str:
