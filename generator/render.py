@@ -115,7 +115,8 @@ def render_site(
         search_kept = site.keep_all(memory.kept("search", data.digest))
         previous, fragments = ({}, Fragments()) if pages_kept else (memory.pages, Fragments(memory.fragments))
         settled = memory.settled(data.article_keys)
-        work = PageWork(_environment(templates), data, options, key, previous, fragments, settled)
+        render_cache = cache / "render" if cache else None
+        work = PageWork(_environment(templates), data, options, key, previous, fragments, settled, render_cache)
         data_kept = site.keep_all(memory.kept("data", data.digest))
         chunks = cache / "render" / "data.pickle" if cache else None
         search = SearchWork(lexicon, search_aliases(reference), cache / "search" if cache else None)
@@ -180,6 +181,8 @@ class PageWork:
     fragments: Fragments = field(default_factory=Fragments)
     settled: frozenset[str] = frozenset()
     """Articles unchanged since the last build (incremental.Digests)."""
+    cache: Path | None = None
+    """content/.cache/render: what is kept between builds (the related articles)."""
 
 
 @dataclass
@@ -239,7 +242,7 @@ def render_outputs(
     site first; the others are dealt into parts, rendered beside the index and the data files in forked
     processes (forking.py); the output is the same either way. `Rendered.seconds`: how long each took
     (the parts' times summed)."""
-    specs = language_pages(work.data) if pages else []
+    specs = language_pages(work.data, work.cache / "related.pickle" if work.cache else None) if pages else []
     _check_collisions([s.path for s in specs])
     digests = Digests(work.data, work.settled)  # forked workers inherit the digests the check computed
     started = time.perf_counter()
