@@ -15,6 +15,8 @@ from typing import TypeVar
 
 import jieba
 
+from .memo import write_atomically
+
 jieba.setLogLevel(logging.WARNING)
 
 T = TypeVar("T")
@@ -139,11 +141,8 @@ def _kept(source: str, make: Callable[[], T]) -> T:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     value = make()
-    try:  # written beside, then renamed: another build never reads half of it
-        handle, temporary = tempfile.mkstemp(dir=copy.parent, prefix=".briefing-jieba-")
-        with os.fdopen(handle, "wb") as stream:
-            marshal.dump(value, stream)
-        os.replace(temporary, copy)
+    try:
+        write_atomically(copy, lambda stream: marshal.dump(value, stream))
     except OSError:
         pass  # no copy: made again next time
     return value

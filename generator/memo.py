@@ -14,10 +14,10 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def read_pickle(file: Path) -> Any:
@@ -45,11 +45,16 @@ def collector_paused() -> Iterator[None]:
 
 def write_pickle(file: Path, value: Any) -> None:
     """Store `value` so that a killed run leaves the old file or the new one, never half of one."""
+    write_atomically(file, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_atomically(file: Path, dump: Callable[[BinaryIO], None]) -> None:
+    """`dump` into a temporary file beside `file`, then renamed over it: a reader never sees half of one."""
     file.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            dump(stream)
         os.replace(temporary, file)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -118,12 +118,11 @@ def render_site(
         render_cache = cache / "render" if cache else None
         work = PageWork(_environment(templates), data, options, key, previous, fragments, settled, render_cache)
         data_kept = site.keep_all(memory.kept("data", data.digest))
-        chunks = cache / "render" / "data.pickle" if cache else None
-        search = SearchWork(lexicon, search_aliases(reference), cache / "search" if cache else None)
+        chunks = render_cache / "data.pickle" if render_cache else None
         rendered, outputs = render_outputs(
             work,
             site,
-            search=None if search_kept else search,
+            search=None if search_kept else SearchWork(lexicon, search_aliases(reference), cache and cache / "search"),
             make_data=None if data_kept else lambda: data_files(articles, reference, english, chunks),
             pages=not pages_kept,
         )
@@ -272,9 +271,10 @@ def render_outputs(
     todo: list[str | list] = [*([SEARCH] if search else []), *([DATA] if make_data else []), *parts]
     spread = bool(search) + bool(make_data) + bool(jobs) > 1
     results = fork_map(run, todo) if spread else [run(task) for task in todo]
-    made = {task: result for task, result in zip(todo, results, strict=True) if isinstance(task, str)}
+    by_task = list(zip(todo, results, strict=True))
+    made = {task: result for task, result in by_task if isinstance(task, str)}
     done = Rendered.join([kept, *(r for r, _ in results)])
-    pages_seconds = sum(seconds for task, (_, seconds) in zip(todo, results, strict=True) if isinstance(task, list))
+    pages_seconds = sum(seconds for task, (_, seconds) in by_task if isinstance(task, list))
     done.seconds = {"pages checked": checked, "pages": pages_seconds, **{task: s for task, (_, s) in made.items()}}
     outputs = {name: made[task][0].files for name, task in (("search", SEARCH), ("data", DATA)) if task in made}
     return done, outputs

@@ -72,6 +72,7 @@ NAME, TITLE, HEADING, SUMMARY, BODY = 20, 10, 4, 3, 1
 OTHER_LANGUAGE = 2
 """Names in the other language (Midea on the Chinese site, 铜梁 on the English one)."""
 WEIGHTS = (BODY, OTHER_LANGUAGE, SUMMARY, HEADING, TITLE, NAME)
+WEIGHT_INDEX = {weight: i for i, weight in enumerate(WEIGHTS)}
 
 TERM_SHARD_BYTES = 16_000
 """Raw JSON bytes of postings per term shard (about 5 KB gzip; a shard is one or a few shard keys, and on
@@ -416,10 +417,9 @@ def numbered_afresh(sources: list[Source], version: str) -> IndexState:
     """The index with the documents numbered in their order (no holes), every file encoded."""
     docs = [source.make() for source in sources]
     postings: dict[str, list[int]] = {}
-    weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
     weights: list[bytes | None] = []
     for number, doc in enumerate(docs):  # the order of a document's terms does not matter: terms are sorted below
-        indexes = {term: weight_index[weight] for term, weight in sorted(doc.weights.items())}
+        indexes = _weight_indexes(doc)
         weights.append(marshal.dumps(indexes, 2))
         for term, index in indexes.items():
             absolute = number * 8 + index
@@ -578,15 +578,20 @@ def _kind(source: Source) -> int:
     return KINDS.index(source.kind)
 
 
+def _weight_indexes(doc: Doc) -> dict[str, int]:
+    """{term: index of its weight in WEIGHTS}, in term order (marshalled into the state: the same bytes
+    whatever the order the terms were added in)."""
+    return {term: WEIGHT_INDEX[weight] for term, weight in sorted(doc.weights.items())}
+
+
 def _changes(state: IndexState, changed: list[tuple[int, Source | None]]) -> Changes:
     """The postings and rows that change, from the documents' weights before and after; `state` takes the
     documents' origins, kinds and weights."""
-    weight_index = {weight: i for i, weight in enumerate(WEIGHTS)}
     changes = Changes()
     for number, source in changed:
         doc = source.make() if source else None
         old = marshal.loads(state.weights[number]) if state.weights[number] else {}
-        new = {term: weight_index[weight] for term, weight in sorted(doc.weights.items())} if doc else {}
+        new = _weight_indexes(doc) if doc else {}
         for term in old.keys() | new.keys():
             if old.get(term) != new.get(term):
                 changes.postings.setdefault(term, {})[number] = new.get(term)
@@ -603,9 +608,10 @@ def _apply(state: IndexState, changes: Changes) -> None:
     files = state.files
     shards: dict[int, dict] = {}
     for term in sorted(changes.postings):  # sorted: files numbered the same way whatever the order of changes
-        shard = shards.get(shard_of(term, state.shards))
+        number = shard_of(term, state.shards)
+        shard = shards.get(number)
         if shard is None:
-            shard = shards[shard_of(term, state.shards)] = json.loads(files[f"t{shard_of(term, state.shards)}.json"])
+            shard = shards[number] = json.loads(files[f"t{number}.json"])
         value = shard.get(term)
         if isinstance(value, dict):
             before = _absolute(json.loads(files[f"p{value['f']}.json"]))

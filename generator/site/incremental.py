@@ -60,8 +60,8 @@ page read."""
 class PageRecord:
     key: bytes
     packed_deps: bytes
-    """Every read but those of single articles and figures, with the digest of what it saw (`deps`),
-    packed: a build holds thousands of records."""
+    """Every read but those of single articles and figures, with the digest of what it saw, packed: a
+    build holds thousands of records."""
     file: tuple[int, int, int]
     """(size, mtime_ns, inode) of the file written: the old site's file is reused only if it is still that one."""
     packed_fragments: bytes = b""
@@ -71,10 +71,6 @@ class PageRecord:
     packed_articles: bytes = b""
     """The articles those reads concern (a figure's article): while they are all settled, the reads are
     not looked at (`Digests.unchanged`)."""
-
-    @property
-    def deps(self) -> tuple[tuple[Dep, bytes], ...]:
-        return marshal.loads(self.packed_deps) + self.article_deps
 
     @property
     def article_deps(self) -> tuple[tuple[Dep, bytes], ...]:
@@ -326,28 +322,22 @@ class Digests:
         reads of single articles are not even looked at while all their articles are settled.)"""
         if not all(self.of(dep) == seen for dep, seen in marshal.loads(record.packed_deps)):
             return False
-        if self.settled.issuperset(record.articles):
-            return True
-        return all(self._settled(dep) or self.of(dep) == seen for dep, seen in record.article_deps)
+        return self.settled.issuperset(record.articles) or self._still(record.article_deps)
 
     def fragment_unchanged(self, record: FragmentRecord) -> bool:
         """`unchanged`; what the fragment's reads saw is then known without digesting it (for the records
         of the pages that use it)."""
         deps = record.deps
-        if not all(self._settled(dep) or self.of(dep) == seen for dep, seen in deps):
+        if not self._still(deps):
             return False
         if len(self._known) < self.LIMIT:
             for dep, seen in deps:
                 self._known.setdefault(dep, seen)
         return True
 
-    def _settled(self, dep: Dep) -> bool:
-        if dep[0] == "articles":
-            return dep[1] in self.settled
-        if dep[0] == "figures":
-            figure = self.data.figures.get(dep[1])
-            return figure is not None and figure.article in self.settled
-        return False
+    def _still(self, deps: tuple[tuple[Dep, bytes], ...]) -> bool:
+        """Every read sees what it saw (reads of settled articles and their figures taken as they were)."""
+        return all(self._article_of(dep) in self.settled or self.of(dep) == seen for dep, seen in deps)
 
     def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
         deps: list[tuple[Dep, bytes]] = []
