@@ -181,7 +181,7 @@ MARK = "\x01"
 
 class Fragments:
     """Pieces of pages that many pages repeat (a figure's table cells, an article's card, a summary in
-    the printed briefing), each rendered once for all the pages that use it, with the reads it made,
+    the printed briefing, a bar chart), each rendered once for all the pages that use it, with the reads it made,
     which every page using it takes on. Fragments are kept between builds (`previous`), so a page
     listing the whole archive (the figures page, the printed briefing) renders again from its kept
     pieces when one article changes: only the pieces whose reads changed are rendered.

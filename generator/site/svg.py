@@ -195,4 +195,4 @@ def bar_chart(chart: Chart, to: Links, w: Words) -> Markup:
     return head + Markup("").join(rows) + Markup("</svg>")
 
 
-__all__ = ["bar_chart", "legend", "short_name", "tile_map", "escape"]
+__all__ = ["Chart", "bar_chart", "legend", "short_name", "tile_map", "escape"]
