@@ -124,28 +124,40 @@ _FILES: dict[str, tuple[str, type]] = {
 }
 
 
+_LOADED: dict[tuple, Reference] = {}
+"""Reference data loaded in this process, by folder and the text of its files: a build loads it in each
+stage (and `briefing serve` for every build) but parses it once while the files say the same."""
+
+
 def load_reference(content_dir: Path) -> Reference:
     """Load and validate every reference file that exists; report all problems at once."""
     folder = content_dir / REFERENCE_DIR
+    texts = {
+        name: (folder / file_name).read_text(encoding="utf-8")
+        for name, (file_name, _) in _FILES.items()
+        if (folder / file_name).exists()
+    }
+    key = (str(folder.resolve()), tuple(texts.items()))
+    if key in _LOADED:
+        return _LOADED[key]
     problems: list[str] = []
     loaded: dict[str, tuple[Any, ...]] = {}
-    files = []
-    for name, (file_name, record_type) in _FILES.items():
-        path = folder / file_name
-        if path.exists():
-            loaded[name] = tuple(_load_records(path, record_type, problems))
-            files.append(file_name)
-    reference = Reference(**loaded, files=tuple(files))
+    for name, text in texts.items():
+        file_name, record_type = _FILES[name]
+        loaded[name] = tuple(_load_records(folder / file_name, text, record_type, problems))
+    reference = Reference(**loaded, files=tuple(_FILES[name][0] for name in texts))
     problems += _check_links(reference, folder)
     if problems:
         raise BriefingError(
             str(folder), "invalid reference data:\n  " + "\n  ".join(problems), "fix the listed entries"
         )
+    if len(_LOADED) >= 4:
+        _LOADED.clear()
+    _LOADED[key] = reference
     return reference
 
 
-def _load_records(path: Path, record_type: type, problems: list[str]) -> list[Any]:
-    text = path.read_text(encoding="utf-8")
+def _load_records(path: Path, text: str, record_type: type, problems: list[str]) -> list[Any]:
     try:
         node = yaml.compose(text, Loader=LOADER)
         data = yaml.load(text, Loader=LOADER)
