@@ -315,11 +315,11 @@ class Digests:
         return column
 
     def unchanged(self, record: PageRecord) -> bool:
-        """Whether every read of a kept page or fragment still sees what it saw, without digesting the reads
-        of settled articles and their figures: each build checks every page record it keeps against its data
-        (and a page's reads include those of its fragments; only fragments some page uses are kept), so a
-        read of an article that has not changed since the last build still sees what it saw. (A page's
-        reads of single articles are not even looked at while all their articles are settled.)"""
+        """Whether every read of a kept page still sees what it saw (fragments: `fragment_unchanged`), without
+        digesting the reads of settled articles and their figures: each build checks every page record it
+        keeps against its data (and a page's reads include those of its fragments; only fragments some page
+        uses are kept), so a read of an article that has not changed since the last build still sees what it
+        saw. (A page's reads of single articles are not even looked at while all their articles are settled.)"""
         if not all(self.of(dep) == seen for dep, seen in marshal.loads(record.packed_deps)):
             return False
         return self.settled.issuperset(record.articles) or self._still(record.article_deps)
