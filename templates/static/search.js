@@ -298,68 +298,130 @@
   };
 
   // The search itself works on typed arrays and reads each term's postings once, as they are: a first query
-  // runs this code cold, and a common term has tens of thousands of postings.
+  // runs this code cold, and a common term has tens of thousands of postings. Each loop over postings or
+  // documents is a small function of its own that returns right after it: V8 optimises a long loop while it
+  // runs (on-stack replacement), but the optimised code is thrown away when it meets code after the loop
+  // that has not run yet, so a loop inside a larger function ran unoptimised again for each alternative and
+  // group (seen with Chromium's --js-flags=--trace-deopt). Cold loops are still most of a first query's time.
 
-  // A group's best alternative for each document it matches: docs[i], its score scores[i] and terms[i], 1 +
-  // the alternative's position (null: all 1). Of equal scores the first alternative's counts.
+  // A group's best alternative for each document it matches, in document order: docs[i], its score scores[i]
+  // and terms[i], 1 + the alternative's position (null: all 1). Of equal scores the first alternative's counts.
   function bestOfGroup(index, group) {
     if (group.terms.length === 1) return onlyAlternative(index, group.terms[0]);
-    var scratch = index.scratch(), score = scratch.score, term = scratch.term, count = 0;
-    var matching = new Int32Array(group.terms.reduce(function (sum, pair) { return sum + index.postings(pair[0]).length; }, 0));
-    group.terms.forEach(function (pair, t) {
-      var packed = index.postings(pair[0]), factor = pair[1], rarity = idf(index, packed), doc = 0;
-      for (var i = 0; i < packed.length; i++) {
-        doc += packed[i] >> 3;
-        var s = index.weights[packed[i] & 7] * factor * rarity;
-        if (!term[doc]) matching[count++] = doc;
-        if (!term[doc] || score[doc] < s) { score[doc] = s; term[doc] = t + 1; }
-      }
-    });
-    var scores = new Float64Array(count), terms = new Int32Array(count);
-    for (var i = 0; i < count; i++) {
-      var doc = matching[i];
-      scores[i] = score[doc];
-      terms[i] = term[doc];
-      score[doc] = term[doc] = 0;
+    var scratch = index.scratch(), size = 0, count = 0, t;
+    for (t = 0; t < group.terms.length; t++) size += index.postings(group.terms[t][0]).length;
+    var matching = new Int32Array(size);
+    for (t = 0; t < group.terms.length; t++) {
+      var packed = index.postings(group.terms[t][0]), scoreOf = postingScores(index, packed, group.terms[t][1]);
+      count = keepBest(packed, scoreOf, t + 1, scratch.score, scratch.term, matching, count);
     }
-    return { docs: matching.subarray(0, count), scores: scores, terms: terms };
+    var docs = matching.subarray(0, count).sort(), scores = new Float64Array(count), terms = new Int32Array(count);
+    takeBest(docs, scratch.score, scratch.term, scores, terms);
+    return { docs: docs, scores: scores, terms: terms };
   }
 
-  function onlyAlternative(index, pair) {
-    var packed = index.postings(pair[0]), factor = pair[1], rarity = idf(index, packed), doc = 0;
-    var docs = new Int32Array(packed.length), scores = new Float64Array(packed.length);
-    for (var i = 0; i < packed.length; i++) {
-      doc += packed[i] >> 3;
-      docs[i] = doc;
-      scores[i] = index.weights[packed[i] & 7] * factor * rarity;
+  // Notes each document's best score so far in score[doc] and its alternative in term[doc] (0: none yet),
+  // and the documents met for the first time in matching[count…]; returns the new count.
+  function keepBest(packed, scoreOf, alternative, score, term, matching, count) {
+    for (var i = 0, doc = 0; i < packed.length; i++) {
+      var posting = packed[i];
+      doc += posting >> 3;
+      var s = scoreOf[posting & 7];
+      if (term[doc] === 0) {
+        matching[count++] = doc;
+        score[doc] = s;
+        term[doc] = alternative;
+      } else if (score[doc] < s) {
+        score[doc] = s;
+        term[doc] = alternative;
+      }
     }
+    return count;
+  }
+
+  // Moves the scores and alternatives of `docs` out of the scratch arrays, leaving them zero.
+  function takeBest(docs, score, term, scores, terms) {
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      scores[i] = score[doc];
+      terms[i] = term[doc];
+      score[doc] = 0;
+      term[doc] = 0;
+    }
+  }
+
+  // A term's postings in document order (the gaps are positive).
+  function onlyAlternative(index, pair) {
+    var packed = index.postings(pair[0]), docs = new Int32Array(packed.length), scores = new Float64Array(packed.length);
+    decode(packed, postingScores(index, packed, pair[1]), docs, scores);
     return { docs: docs, scores: scores, terms: null };
   }
 
-  function idf(index, postings) {
-    return Math.log(1 + index.entry.n / Math.max(1, postings.length));
+  function decode(packed, scoreOf, docs, scores) {
+    for (var i = 0, doc = 0; i < packed.length; i++) {
+      var posting = packed[i];
+      doc += posting >> 3;
+      docs[i] = doc;
+      scores[i] = scoreOf[posting & 7];
+    }
   }
 
-  // The documents that match the most groups, and their scores: the sum over groups of each group's best.
+  // A posting's score by its weight index (its low 3 bits): weight × factor × idf, worked out once per term
+  // so that the loops over postings do one lookup each.
+  function postingScores(index, postings, factor) {
+    var rarity = Math.log(1 + index.entry.n / Math.max(1, postings.length)), scores = new Float64Array(8);
+    for (var w = 0; w < index.weights.length; w++) scores[w] = index.weights[w] * factor * rarity;
+    return scores;
+  }
+
+  // The documents that match the most groups, in document order, and their scores: the sum over groups of each
+  // group's best.
   function combine(index, best) {
     if (best.length === 1) return { docs: best[0].docs, scores: best[0].scores, most: 1 };
-    var scratch = index.scratch(), total = scratch.score, matched = scratch.matched, most = 0, count = 0;
-    var found = new Int32Array(best.reduce(function (sum, b) { return sum + b.docs.length; }, 0));
-    best.forEach(function (b) {
-      for (var i = 0; i < b.docs.length; i++) {
-        var doc = b.docs[i];
-        if (!matched[doc]) found[count++] = doc;
-        total[doc] += b.scores[i];
-        if (++matched[doc] > most) most = matched[doc];
-      }
-    });
-    var docs = [], scores = [];
-    for (var j = 0; j < count; j++) {
-      var d = found[j];
-      if (matched[d] === most) { docs.push(d); scores.push(total[d]); }
-      total[d] = matched[d] = 0;
+    var scratch = index.scratch(), count = 0, size = 0, g;
+    for (g = 0; g < best.length; g++) size += best[g].docs.length;
+    var found = new Int32Array(size);
+    for (g = 0; g < best.length; g++) {
+      count = addGroup(best[g].docs, best[g].scores, scratch.score, scratch.matched, found, count);
     }
-    return { docs: docs, scores: scores, most: most };
+    found.subarray(0, count).sort(); // in document order, as a single group's are (see top)
+    var most = mostMatched(found, count, scratch.matched), scores = new Float64Array(count);
+    var kept = keepMost(found, count, most, scratch.score, scratch.matched, scores);
+    return { docs: found.subarray(0, kept), scores: scores.subarray(0, kept), most: most };
+  }
+
+  // Adds a group's scores to total[doc] and counts it in matched[doc]; the documents met for the first time
+  // go to found[count…]; returns the new count.
+  function addGroup(docs, scores, total, matched, found, count) {
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      if (matched[doc] === 0) found[count++] = doc;
+      matched[doc] += 1;
+      total[doc] += scores[i];
+    }
+    return count;
+  }
+
+  function mostMatched(found, count, matched) {
+    var most = 0;
+    for (var i = 0; i < count; i++) if (matched[found[i]] > most) most = matched[found[i]];
+    return most;
+  }
+
+  // Keeps in found[0…] the documents that match `most` groups, their totals in scores; clears the scratch
+  // arrays; returns how many were kept.
+  function keepMost(found, count, most, total, matched, scores) {
+    var kept = 0;
+    for (var i = 0; i < count; i++) {
+      var doc = found[i];
+      if (matched[doc] === most) {
+        found[kept] = doc;
+        scores[kept++] = total[doc];
+      }
+      total[doc] = 0;
+      matched[doc] = 0;
+    }
+    return kept;
   }
 
   // Score = the sum over groups of each group's best alternative; the documents that match the most groups,
@@ -371,39 +433,75 @@
     var results = top(found.docs, found.scores, MAX_RESULTS).map(function (i) {
       return { doc: found.docs[i], score: found.scores[i], terms: [] };
     });
-    withTerms(results, groups, best, index.scratch().term);
+    withTerms(results, groups, best);
     return { groups: groups, results: results, complete: found.most === groups.length };
   }
 
   // Each result's terms (for highlighting): the best alternative of each group it matches, in group order.
-  function withTerms(results, groups, best, position) {
-    results.forEach(function (r, i) { position[r.doc] = i + 1; });
-    best.forEach(function (b, g) {
-      for (var i = 0; i < b.docs.length; i++) {
-        var at = position[b.docs[i]];
-        if (at) results[at - 1].terms.push(groups[g].terms[b.terms ? b.terms[i] - 1 : 0][0]);
-      }
+  // A group's documents are in order: each result is looked up, not each of the group's documents visited.
+  function withTerms(results, groups, best) {
+    results.forEach(function (r) {
+      best.forEach(function (b, g) {
+        var at = positionOf(b.docs, r.doc);
+        if (at >= 0) r.terms.push(groups[g].terms[b.terms ? b.terms[at] - 1 : 0][0]);
+      });
     });
-    results.forEach(function (r) { position[r.doc] = 0; });
   }
 
-  // The positions of the `limit` best by score (ties: lower document number first) without sorting them
-  // all: those above the limit-th best score, sorted, then those at that score by document number.
-  function top(docs, scores, limit) {
-    var threshold = -Infinity, above = [], at = [];
-    if (docs.length > limit) threshold = Float64Array.from(scores).sort()[docs.length - limit];
-    for (var i = 0; i < docs.length; i++) {
-      if (scores[i] > threshold) above.push(i);
-      else if (scores[i] === threshold) at.push(i);
+  function positionOf(sorted, value) {
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < value) lo = mid + 1; else hi = mid;
     }
-    above.sort(function (a, b) { return scores[b] - scores[a] || docs[a] - docs[b]; });
-    if (!ascending(at.map(function (i) { return docs[i]; }))) at.sort(function (a, b) { return docs[a] - docs[b]; });
-    return above.concat(at).slice(0, limit);
+    return lo < sorted.length && sorted[lo] === value ? lo : -1;
   }
 
-  function ascending(numbers) {
-    for (var i = 1; i < numbers.length; i++) if (numbers[i - 1] > numbers[i]) return false;
-    return true;
+  // The positions of the `limit` best by score, best first (ties: lower document number first), in one pass
+  // that keeps the best so far in a heap whose root is the worst of them: sorting tens of thousands of scores
+  // to find the limit-th took 5-10 ms in a first query. `docs` ascend (a term's postings do, and bestOfGroup
+  // and combine sort theirs), so a later document with the root's score is not better than the root.
+  function top(docs, scores, limit) {
+    var heap = new Int32Array(Math.min(limit, docs.length));
+    keepBestPositions(scores, heap);
+    return Array.prototype.slice.call(heap).sort(function (a, b) { return scores[b] - scores[a] || docs[a] - docs[b]; });
+  }
+
+  function keepBestPositions(scores, heap) {
+    for (var i = 0, size = 0; i < scores.length; i++) {
+      if (size < heap.length) {
+        heap[size] = i;
+        siftUp(heap, size++, scores);
+      } else if (scores[i] > scores[heap[0]]) {
+        heap[0] = i;
+        siftDown(heap, scores);
+      }
+    }
+  }
+
+  // a is worse than b: a lower score, or the same score and a later position.
+  function worse(a, b, scores) {
+    return scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  }
+
+  function siftUp(heap, at, scores) {
+    while (at > 0) {
+      var parent = (at - 1) >> 1;
+      if (!worse(heap[at], heap[parent], scores)) return;
+      var swap = heap[at]; heap[at] = heap[parent]; heap[parent] = swap;
+      at = parent;
+    }
+  }
+
+  function siftDown(heap, scores) {
+    for (var at = 0; ; ) {
+      var child = 2 * at + 1, worst = at;
+      if (child < heap.length && worse(heap[child], heap[worst], scores)) worst = child;
+      if (child + 1 < heap.length && worse(heap[child + 1], heap[worst], scores)) worst = child + 1;
+      if (worst === at) return;
+      var swap = heap[at]; heap[at] = heap[worst]; heap[worst] = swap;
+      at = worst;
+    }
   }
 
   // ---- showing results ---------------------------------------------------------------------------
