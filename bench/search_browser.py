@@ -115,7 +115,7 @@ def reindex(tmp: Path) -> str:
     from generator.content import load_content
     from generator.lexicon import Lexicon
     from generator.reference import load_reference
-    from generator.search import build_indexes, search_aliases
+    from generator.search import build_indexes, search_vocabulary
     from generator.site.view import build_site_data
     from generator.translations import load_english
 
@@ -125,7 +125,7 @@ def reindex(tmp: Path) -> str:
     places, industries = {p.slug for p in reference.places}, {i.slug for i in reference.industries}
     data = build_site_data(load_content(content, places, industries).articles, reference, load_english(content))
     lexicon = Lexicon(reference.user_words())
-    files = build_indexes(data, lexicon, search_aliases(reference), content / ".cache" / "search")
+    files = build_indexes(data, lexicon, search_vocabulary(reference), content / ".cache" / "search")
     for old in site.glob("*/search/*.json"):
         old.unlink()
     for path, text in files.items():

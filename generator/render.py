@@ -28,7 +28,7 @@ from .forking import fork_map
 from .lexicon import Lexicon
 from .reference import Reference
 from .safety import swap_in
-from .search import index_files, search_aliases
+from .search import Vocabulary, index_files, search_vocabulary
 from .site import feeds
 from .site.incremental import (
     Digests,
@@ -119,10 +119,11 @@ def render_site(
         work = PageWork(_environment(templates), data, options, key, previous, fragments, settled, render_cache)
         data_kept = site.keep_all(memory.kept("data", data.digest))
         chunks = render_cache / "data.pickle" if render_cache else None
+        search_cache = cache / "search" if cache else None
         rendered, outputs = render_outputs(
             work,
             site,
-            search=None if search_kept else SearchWork(lexicon, search_aliases(reference), cache and cache / "search"),
+            search=None if search_kept else SearchWork(lexicon, search_vocabulary(reference), search_cache),
             make_data=None if data_kept else lambda: data_files(articles, reference, english, chunks),
             pages=not pages_kept,
         )
@@ -220,7 +221,7 @@ class SearchWork:
     """What making the search index needs besides the site data."""
 
     lexicon: Lexicon
-    aliases: dict[str, tuple[str, ...]]
+    vocabulary: Vocabulary
     cache: Path | None = None
     """content/.cache/search: the terms and documents kept between builds."""
 
@@ -259,7 +260,7 @@ def render_outputs(
         started = time.perf_counter()
         if task == SEARCH:
             assert search is not None
-            result = written_by(lambda: index_files(work.data, search.lexicon, search.aliases, search.cache))
+            result = written_by(lambda: index_files(work.data, search.lexicon, search.vocabulary, search.cache))
         elif task == DATA:
             assert make_data is not None
             result = written_by(lambda: make_data().items())

@@ -20,7 +20,7 @@ from generator import search
 from generator.content import load_articles
 from generator.pipeline import Paths, render
 from generator.report import Reporter
-from generator.search import KINDS, WEIGHTS, build_indexes, normalise, pinyin_terms, search_aliases, shard_of, stem
+from generator.search import KINDS, WEIGHTS, build_indexes, normalise, pinyin_terms, search_vocabulary, shard_of, stem
 from generator.site.view import Name, build_site_data
 from generator.translations import load_english
 
@@ -178,7 +178,7 @@ def unsplit_site_url(sharded_site_url, site, reference, lexicon) -> Iterator[str
     shutil.copytree(root / "sharded" / "site", out)
     data = build_site_data(load_articles(root / "content"), reference, load_english(root / "content"))
     with index_settings(3_000, 10**9):
-        files = build_indexes(data, lexicon, search_aliases(reference))
+        files = build_indexes(data, lexicon, search_vocabulary(reference))
     for old in out.glob("*/search/*.json"):
         old.unlink()
     for path, text in files.items():
@@ -280,10 +280,21 @@ def test_a_long_digit_run_is_not_indexed_and_not_slow(lexicon):
     assert all(len(t) <= search.LONGEST_NUMBER + 2 for t in terms)
 
 
+def test_industry_names_and_keywords_are_terms_also_inside_each_other(reference, lexicon):
+    """jieba cuts 智能网联新能源汽车 as 智能网|联|新能源|汽车; typed, it should be one term, not four words and the
+    alternatives of 联 (tens of thousands of postings on a large archive)."""
+    phrases = search.Phrases(search_vocabulary(reference).phrases)
+    terms = search.Terms(lexicon, phrases=phrases)("推动智能网联新能源汽车产业发展，新能源汽车产量增长")
+    assert terms.count("智能网联新能源汽车") == 1
+    assert terms.count("新能源汽车") == 2  # inside the longer name, and on its own
+    assert {"智能网", "新能源", "汽车"} <= set(terms)  # jieba's words are kept: 新能源 alone still finds both
+    assert search.Terms(lexicon)("推动智能网联新能源汽车产业发展").count("智能网联新能源汽车") == 0
+
+
 def test_terms_cache_gives_the_same_index_and_cuts_only_changed_texts(site, reference, lexicon, tmp_path, monkeypatch):
     content = site.parent.parent / "content"
     data = build_site_data(load_articles(content), reference, load_english(content))
-    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    aliases, cache = search_vocabulary(reference), tmp_path / "cache"
     cut: list[str] = []
     real_cut = search.Terms._cut
     monkeypatch.setattr(search.Terms, "_cut", lambda self, text: cut.append(text) or real_cut(self, text))
@@ -313,11 +324,16 @@ def test_terms_cache_gives_the_same_index_and_cuts_only_changed_texts(site, refe
     assert pickle.loads((cache / "terms.pickle").read_bytes())["terms"] == saved
 
 
-def test_terms_cache_is_dropped_when_the_lexicon_or_the_cutting_changes(reference, lexicon, tmp_path, monkeypatch):
+def test_terms_cache_is_dropped_when_the_lexicon_the_phrases_or_the_cutting_change(
+    reference, lexicon, tmp_path, monkeypatch
+):
     from generator.lexicon import Lexicon
 
     words = reference.user_words()
     versions = {search.TermsCache(tmp_path, Lexicon(w)).version for w in (words, words[:-1])}
+    assert len(versions) == 2
+    phrases = search_vocabulary(reference).phrases
+    versions = {search.TermsCache(tmp_path, lexicon, search.Phrases(p)).version for p in (phrases, phrases[:-1])}
     assert len(versions) == 2
     version = search.TermsCache(tmp_path, lexicon).version
     monkeypatch.setattr(search, "TERM_SHARD_BYTES", 1_000)  # not a cutting parameter
@@ -370,7 +386,7 @@ def test_a_removed_article_changes_only_the_files_of_the_documents_and_terms_it_
     site, reference, lexicon, tmp_path, coarse_shards
 ):
     content = site.parent.parent / "content"
-    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    aliases, cache = search_vocabulary(reference), tmp_path / "cache"
     whole = _site_data(content, reference)
     before = build_indexes(whole, lexicon, aliases, cache)
     assert before == build_indexes(whole, lexicon, aliases)  # the first build is numbered in order, as without cache
@@ -406,7 +422,7 @@ def test_an_index_with_too_many_holes_is_numbered_afresh(
     site, reference, lexicon, tmp_path, monkeypatch, coarse_shards
 ):
     content = site.parent.parent / "content"
-    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    aliases, cache = search_vocabulary(reference), tmp_path / "cache"
     build_indexes(_site_data(content, reference), lexicon, aliases, cache)
     monkeypatch.setattr(search, "RENUMBER_HOLES", 1000)  # one hole in a thousand numbers is too many
     fewer = _site_data(content, reference, without=frozenset({"002-01"}))
@@ -415,7 +431,7 @@ def test_an_index_with_too_many_holes_is_numbered_afresh(
 
 def test_a_new_document_takes_a_free_number_of_its_kind(site, reference, lexicon, tmp_path, coarse_shards):
     content = site.parent.parent / "content"
-    aliases, cache = search_aliases(reference), tmp_path / "cache"
+    aliases, cache = search_vocabulary(reference), tmp_path / "cache"
     first = build_indexes(_site_data(content, reference, without=frozenset({"004-07"})), lexicon, aliases, cache)
     swapped = _site_data(content, reference, without=frozenset({"002-01"}))
     then = build_indexes(swapped, lexicon, aliases, cache)  # 002-01 went, 004-07 came
