@@ -295,6 +295,7 @@ def keep_unchanged(
             and before.key == page_key(work.key, lang, spec, work.data)
             and site.still_there(path, before.file)
             and digests.unchanged(before)
+            and all(work.fragments.still(fragment, digests) for fragment in before.fragments)
         ):
             site.keep(path)
             kept.records[path] = before

@@ -73,14 +73,6 @@ class PageRecord:
     not looked at (`Digests.unchanged`)."""
 
     @property
-    def article_deps(self) -> tuple[tuple[Dep, bytes], ...]:
-        return marshal.loads(self.packed_article_deps) if self.packed_article_deps else ()
-
-    @property
-    def articles(self) -> tuple[str, ...]:
-        return marshal.loads(self.packed_articles) if self.packed_articles else ()
-
-    @property
     def fragments(self) -> tuple[tuple, ...]:
         return marshal.loads(self.packed_fragments) if self.packed_fragments else ()
 
@@ -92,23 +84,15 @@ class Reads:
         self.fields: set[tuple[str, str, str]] = set()
         """(collection, key, field)."""
         self.other: set[Dep] = set()
-        self.taken: set[Dep] = set()
-        """The reads of the fragments the page used (as deps: a fragment keeps its reads that way)."""
         self.fragments: set[tuple] = set()
-        """Keys of the fragments used."""
+        """Keys of the fragments used: a page depends on them by key, not on their reads (`Fragments.still`)."""
 
     def deps(self, data: SiteData, coarsen: bool = True) -> list[Dep]:
         """The reads, with most of a collection coarsened to the whole of it (if `coarsen`)."""
         by_collection: dict[str, dict[str, set[str]]] = {}
         for collection, key, name in self.fields:
             by_collection.setdefault(collection, {}).setdefault(key, set()).add(name)
-        other = set(self.other)
-        for dep in self.taken:
-            if len(dep) == 3 and isinstance(dep[2], tuple) and dep[1] != WHOLE:
-                by_collection.setdefault(dep[0], {}).setdefault(dep[1], set()).update(dep[2])
-            else:
-                other.add(dep)
-        deps = sorted(other, key=repr)
+        deps = sorted(self.other, key=repr)
         for collection, keys in sorted(by_collection.items()):
             if coarsen and len(keys) > COARSEN * len(getattr(data, collection)):
                 deps.append((collection, WHOLE, tuple(sorted(set().union(*keys.values())))))
@@ -168,12 +152,11 @@ class FragmentRecord:
     html: str
     """With MARK where its links to articles start (each page puts its own way there in its place)."""
     packed_deps: bytes
-    """What the fragment read with the digest of what each read saw (`deps`, packed): the fragment is
-    reused while they all still match, and every page using it takes these reads on."""
-
-    @property
-    def deps(self) -> tuple[tuple[Dep, bytes], ...]:
-        return marshal.loads(self.packed_deps)
+    """What the fragment read with the digest of what each read saw, packed as a page's are (`PageRecord`:
+    reads of single articles and figures apart, with their articles): the fragment is reused while they all
+    still match, and a page that used it is kept only while it is (`Fragments.still`)."""
+    packed_article_deps: bytes = b""
+    packed_articles: bytes = b""
 
 
 MARK = "\x01"
@@ -181,10 +164,12 @@ MARK = "\x01"
 
 class Fragments:
     """Pieces of pages that many pages repeat (a figure's table cells, an article's card, a summary in
-    the printed briefing, a bar chart), each rendered once for all the pages that use it, with the reads it made,
-    which every page using it takes on. Fragments are kept between builds (`previous`), so a page
-    listing the whole archive (the figures page, the printed briefing) renders again from its kept
-    pieces when one article changes: only the pieces whose reads changed are rendered.
+    the printed briefing, a bar chart), each rendered once for all the pages that use it, with the reads it made.
+    Fragments are kept between builds (`previous`), so a page listing the whole archive (the figures page, the
+    printed briefing) renders again from its kept pieces when one article changes: only the pieces whose
+    reads changed are rendered. A page's record names the fragments it used; it is kept while they are all
+    unchanged (`still`, checked once per fragment per build), so a page of thousands of pieces neither takes
+    on their reads nor records them (that was most of the time of such a page made from kept pieces).
 
     A fragment is a macro of ids and flags that links only to articles. A page links to them as
     `<prefix><id>/index.html` with a prefix that depends on its depth (`../articles/`), so one
@@ -200,38 +185,52 @@ class Fragments:
         """The fragments this build used (rendered or reused): key -> record."""
         self.new: dict[tuple, FragmentRecord] = {}
         """The shared fragments this build rendered (to be kept for the next build)."""
+        self.checked: dict[tuple, bool] = {}
+        """Whether a kept fragment's reads are unchanged, by key (checked once per build: forked workers
+        inherit what the check of the pages found)."""
+        self._rendering = False
+
+    def still(self, key: tuple, digests: Digests) -> bool:
+        """Whether the fragment the last build kept under `key` can be used as it is."""
+        unchanged = self.checked.get(key)
+        if unchanged is None:
+            record = self.previous.get(key)
+            unchanged = self.checked[key] = record is not None and digests.fragment_unchanged(record)
+        return unchanged
 
     def for_page(self, reads: Reads, lang: str, to: Any, digests: Digests) -> Callable[..., Markup]:
         """The `fragment(macro, *args)` of one page; `to`: the page's Links."""
         prefix = to.article_prefix
 
         def fragment(macro: Any, *args: Any) -> Markup:
-            if prefix is None:  # a page in articles/ is the only one to link so: rendered in place
+            # a page in articles/ is the only one to link so; a fragment inside a fragment is part of it
+            if prefix is None or self._rendering:
                 return macro(*args)
             key = (macro.name, args, lang)
             made = self.made.get(key)
             if made is None:
-                made = self.previous.get(key)
-                if made is None or not digests.fragment_unchanged(made):
+                made = self.previous[key] if self.still(key, digests) else None
+                if made is None:
                     made = self.new[key] = self._render(macro, args, reads, digests, prefix)
                 if len(self.made) >= self.LIMIT:
                     self.made.clear()
                 self.made[key] = made
-            reads.taken.update(dep for dep, _ in made.deps)
             reads.fragments.add(key)
             return Markup(made.html.replace(MARK, prefix))  # rendered HTML: not to be escaped again
 
         return fragment
 
     def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str) -> FragmentRecord:
-        outer, mine = (reads.fields, reads.other, reads.taken), Reads()
-        reads.fields, reads.other, reads.taken = mine.fields, mine.other, mine.taken  # the macro's own reads
+        outer, mine = (reads.fields, reads.other), Reads()
+        reads.fields, reads.other = mine.fields, mine.other  # the macro's own reads
+        self._rendering = True
         try:
             html = str(macro(*args))
         finally:
-            reads.fields, reads.other, reads.taken = outer
-        deps = tuple((dep, digests.of(dep)) for dep in mine.deps(digests.data, coarsen=False))
-        return FragmentRecord(_marked(html, prefix, macro.name), marshal.dumps(deps))
+            reads.fields, reads.other = outer
+            self._rendering = False
+        packed = digests.packed(mine.deps(digests.data, coarsen=False))
+        return FragmentRecord(_marked(html, prefix, macro.name), *packed)
 
 
 _ARTICLE_HREF = re.compile('href="\x01[^"/]+/index\\.html(?:#[^"]*)?"')
@@ -315,47 +314,46 @@ class Digests:
         return column
 
     def unchanged(self, record: PageRecord) -> bool:
-        """Whether every read of a kept page still sees what it saw (fragments: `fragment_unchanged`), without
+        """Whether every read of a kept page still sees what it saw (its fragments: `Fragments.still`), without
         digesting the reads of settled articles and their figures: each build checks every page record it
-        keeps against its data (and a page's reads include those of its fragments; only fragments some page
-        uses are kept), so a read of an article that has not changed since the last build still sees what it
-        saw. (A page's reads of single articles are not even looked at while all their articles are settled.)"""
-        if not all(self.of(dep) == seen for dep, seen in marshal.loads(record.packed_deps)):
-            return False
-        return self.settled.issuperset(record.articles) or self._still(record.article_deps)
+        keeps against its data, and every fragment those pages use (only fragments some page uses are kept),
+        so a read of an article that has not changed since the last build still sees what it saw. (A page's
+        reads of single articles are not even looked at while all their articles are settled.)"""
+        return self._still(record.packed_deps, record.packed_article_deps, record.packed_articles)
 
     def fragment_unchanged(self, record: FragmentRecord) -> bool:
-        """`unchanged`; what the fragment's reads saw is then known without digesting it (for the records
-        of the pages that use it)."""
-        deps = record.deps
-        if not self._still(deps):
-            return False
-        if len(self._known) < self.LIMIT:
-            for dep, seen in deps:
-                self._known.setdefault(dep, seen)
-        return True
+        """`unchanged` for a fragment."""
+        return self._still(record.packed_deps, record.packed_article_deps, record.packed_articles)
 
-    def _still(self, deps: tuple[tuple[Dep, bytes], ...]) -> bool:
-        """Every read sees what it saw (reads of settled articles and their figures taken as they were)."""
+    def _still(self, packed_deps: bytes, packed_article_deps: bytes, packed_articles: bytes) -> bool:
+        """Every read sees what it saw; reads of single articles and figures are not looked at while their
+        articles are all settled, and those of settled articles are taken as they were."""
+        if packed_deps and not all(self.of(dep) == seen for dep, seen in marshal.loads(packed_deps)):
+            return False
+        if not packed_article_deps or self.settled.issuperset(marshal.loads(packed_articles)):
+            return True
+        deps = marshal.loads(packed_article_deps)
         return all(self._article_of(dep) in self.settled or self.of(dep) == seen for dep, seen in deps)
 
-    def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
-        deps: list[tuple[Dep, bytes]] = []
+    def packed(self, deps: list[Dep]) -> tuple[bytes, bytes, bytes]:
+        """The reads with the digests of what they see, packed: reads of single articles and figures apart,
+        and the articles they concern (`PageRecord`)."""
+        other: list[tuple[Dep, bytes]] = []
         article_deps: list[tuple[Dep, bytes]] = []
         articles: set[str] = set()
-        for dep in reads.deps(self.data):
+        for dep in deps:
             article = self._article_of(dep)
-            (deps if article is None else article_deps).append((dep, self.of(dep)))
+            (other if article is None else article_deps).append((dep, self.of(dep)))
             if article is not None:
                 articles.add(article)
-        return PageRecord(
-            key,
-            marshal.dumps(tuple(deps)),
-            file,
-            marshal.dumps(tuple(reads.fragments)),
-            marshal.dumps(tuple(article_deps)),
-            marshal.dumps(tuple(sorted(articles))),
-        )
+        packed_other = marshal.dumps(tuple(other)) if other else b""
+        if not article_deps:
+            return packed_other, b"", b""
+        return packed_other, marshal.dumps(tuple(article_deps)), marshal.dumps(tuple(sorted(articles)))
+
+    def record(self, key: bytes, reads: Reads, file: tuple[int, int, int]) -> PageRecord:
+        deps, article_deps, articles = self.packed(reads.deps(self.data))
+        return PageRecord(key, deps, file, marshal.dumps(tuple(reads.fragments)), article_deps, articles)
 
     def _article_of(self, dep: Dep) -> str | None:
         """The article a read of one article or figure concerns (None for other reads, or a missing one)."""
