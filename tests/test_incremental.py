@@ -131,3 +131,23 @@ def test_a_fragment_that_links_elsewhere_than_articles_is_refused(project: Paths
     _edit(project.templates / "partials" / "macros.html", '<article class="card">', home)
     with pytest.raises(BriefingError, match="fragment links somewhere other than an article"):
         render(project, Reporter(stream=open(os.devnull, "w")))
+
+
+def test_a_fragment_inside_a_fragment_is_part_of_it(project: Paths, tmp_path: Path):
+    """A page depends on its fragments by key: a fragment's macro that uses another one must not hide the
+    inner one's reads from the outer fragment (else the outer one would be kept with an old title)."""
+    card_title = '<h3><a href="{{ to.article(id) }}">{{ w.name(a.title) }}</a></h3>'
+    _edit(project.templates / "partials" / "macros.html", card_title, "<h3>{{ fragment(_card_title, id) }}</h3>")
+    inner = (
+        '{% macro _card_title(id) %}<a href="{{ to.article(id) }}">{{ w.name(data.articles[id].title) }}</a>'
+        "{% endmacro %}"
+    )
+    macros = project.templates / "partials" / "macros.html"
+    macros.write_text(macros.read_text("utf-8") + inner + "\n", "utf-8")
+    quiet = Reporter(stream=open(os.devnull, "w"))
+    render(project, quiet)
+    _article(project, "title: 铜梁签约27个项目", "title: 铜梁签约28个项目")
+    render(project, quiet)
+    assert "铜梁签约28个项目" in (project.out / "zh" / "districts" / "tongliang" / "index.html").read_text("utf-8")
+    fresh = _from_nothing(project, tmp_path / "fresh")
+    assert differing_files(project.out, fresh, search_by_documents=True) == []
