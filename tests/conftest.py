@@ -95,6 +95,7 @@ def tab(browser: Browser) -> Iterator[Watched]:
     watched = Watched(page)
     page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: watched.errors.append(str(e)))
+
     def route(r):
         if urlsplit(r.request.url).hostname == "127.0.0.1":  # the sites the tests serve, on any port
             r.continue_()

@@ -62,7 +62,13 @@ def postings(index: dict, term: str) -> list[tuple[int, int]]:
 
 def test_stem_and_normalise_fold_what_readers_vary():
     assert [stem(w) for w in ("batteries", "vehicles", "boxes", "bus", "glass", "gas", "tax")] == [
-        "battery", "vehicle", "box", "bus", "glass", "gas", "tax",
+        "battery",
+        "vehicle",
+        "box",
+        "bus",
+        "glass",
+        "gas",
+        "tax",
     ]
     assert normalise("Ｍｉｄｅａ　１２,７０２") == "midea 12702"
     assert pinyin_terms("铜梁区") == ["tongliang", "tongliangqu"]

@@ -189,8 +189,7 @@ def bar_chart(chart: Chart, to: Links, w: Words) -> Markup:
             )
         )
     head = Markup(
-        '<svg class="chart" viewBox="0 0 {w} {h}" style="max-width:{w}px" aria-label="{t}">'
-        "<title>{t}</title>"
+        '<svg class="chart" viewBox="0 0 {w} {h}" style="max-width:{w}px" aria-label="{t}"><title>{t}</title>'
     ).format(w=width, h=height, t=w.plain(chart.metric))
     return head + Markup("").join(rows) + Markup("</svg>")
 
