@@ -304,8 +304,9 @@
   // that has not run yet, so a loop inside a larger function ran unoptimised again for each alternative and
   // group (seen with Chromium's --js-flags=--trace-deopt). Cold loops are still most of a first query's time.
 
-  // A group's best alternative for each document it matches, in document order: docs[i], its score scores[i]
-  // and terms[i], 1 + the alternative's position (null: all 1). Of equal scores the first alternative's counts.
+  // A group's best alternative for each document it matches: docs[i], its score scores[i] and terms[i], 1 + the
+  // alternative's position (null: all 1). Of equal scores the first alternative's counts. Nothing is sorted:
+  // sorting tens of thousands of numbers took 5-10 ms in a first query.
   function bestOfGroup(index, group) {
     if (group.terms.length === 1) return onlyAlternative(index, group.terms[0]);
     var scratch = index.scratch(), size = 0, count = 0, t;
@@ -315,7 +316,7 @@
       var packed = index.postings(group.terms[t][0]), scoreOf = postingScores(index, packed, group.terms[t][1]);
       count = keepBest(packed, scoreOf, t + 1, scratch.score, scratch.term, matching, count);
     }
-    var docs = matching.subarray(0, count).sort(), scores = new Float64Array(count), terms = new Int32Array(count);
+    var docs = matching.subarray(0, count), scores = new Float64Array(count), terms = new Int32Array(count);
     takeBest(docs, scratch.score, scratch.term, scores, terms);
     return { docs: docs, scores: scores, terms: terms };
   }
@@ -374,8 +375,7 @@
     return scores;
   }
 
-  // The documents that match the most groups, in document order, and their scores: the sum over groups of each
-  // group's best.
+  // The documents that match the most groups, and their scores: the sum over groups of each group's best.
   function combine(index, best) {
     if (best.length === 1) return { docs: best[0].docs, scores: best[0].scores, most: 1 };
     var scratch = index.scratch(), count = 0, size = 0, g;
@@ -384,7 +384,6 @@
     for (g = 0; g < best.length; g++) {
       count = addGroup(best[g].docs, best[g].scores, scratch.score, scratch.matched, found, count);
     }
-    found.subarray(0, count).sort(); // in document order, as a single group's are (see top)
     var most = mostMatched(found, count, scratch.matched), scores = new Float64Array(count);
     var kept = keepMost(found, count, most, scratch.score, scratch.matched, scores);
     return { docs: found.subarray(0, kept), scores: scores.subarray(0, kept), most: most };
@@ -433,71 +432,64 @@
     var results = top(found.docs, found.scores, MAX_RESULTS).map(function (i) {
       return { doc: found.docs[i], score: found.scores[i], terms: [] };
     });
-    withTerms(results, groups, best);
+    withTerms(results, groups, best, index.scratch().term);
     return { groups: groups, results: results, complete: found.most === groups.length };
   }
 
   // Each result's terms (for highlighting): the best alternative of each group it matches, in group order.
-  // A group's documents are in order: each result is looked up, not each of the group's documents visited.
-  function withTerms(results, groups, best) {
-    results.forEach(function (r) {
-      best.forEach(function (b, g) {
-        var at = positionOf(b.docs, r.doc);
-        if (at >= 0) r.terms.push(groups[g].terms[b.terms ? b.terms[at] - 1 : 0][0]);
-      });
-    });
+  function withTerms(results, groups, best, position) {
+    results.forEach(function (r, i) { position[r.doc] = i + 1; });
+    best.forEach(function (b, g) { termsOfGroup(results, b, groups[g].terms, position); });
+    results.forEach(function (r) { position[r.doc] = 0; });
   }
 
-  function positionOf(sorted, value) {
-    var lo = 0, hi = sorted.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >> 1;
-      if (sorted[mid] < value) lo = mid + 1; else hi = mid;
+  function termsOfGroup(results, best, alternatives, position) {
+    for (var i = 0; i < best.docs.length; i++) {
+      var at = position[best.docs[i]];
+      if (at) results[at - 1].terms.push(alternatives[best.terms ? best.terms[i] - 1 : 0][0]);
     }
-    return lo < sorted.length && sorted[lo] === value ? lo : -1;
   }
 
   // The positions of the `limit` best by score, best first (ties: lower document number first), in one pass
   // that keeps the best so far in a heap whose root is the worst of them: sorting tens of thousands of scores
-  // to find the limit-th took 5-10 ms in a first query. `docs` ascend (a term's postings do, and bestOfGroup
-  // and combine sort theirs), so a later document with the root's score is not better than the root.
+  // to find the limit-th took 5-10 ms in a first query.
   function top(docs, scores, limit) {
     var heap = new Int32Array(Math.min(limit, docs.length));
-    keepBestPositions(scores, heap);
+    keepBestPositions(docs, scores, heap);
     return Array.prototype.slice.call(heap).sort(function (a, b) { return scores[b] - scores[a] || docs[a] - docs[b]; });
   }
 
-  function keepBestPositions(scores, heap) {
+  function keepBestPositions(docs, scores, heap) {
     for (var i = 0, size = 0; i < scores.length; i++) {
       if (size < heap.length) {
         heap[size] = i;
-        siftUp(heap, size++, scores);
-      } else if (scores[i] > scores[heap[0]]) {
+        siftUp(heap, size++, docs, scores);
+      } else if (worse(heap[0], i, docs, scores)) {
         heap[0] = i;
-        siftDown(heap, scores);
+        siftDown(heap, docs, scores);
       }
     }
   }
 
-  // a is worse than b: a lower score, or the same score and a later position.
-  function worse(a, b, scores) {
-    return scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  // The result at position a is worse than the one at b: a lower score, or the same and a later document.
+  function worse(a, b, docs, scores) {
+    return scores[a] < scores[b] || (scores[a] === scores[b] && docs[a] > docs[b]);
   }
 
-  function siftUp(heap, at, scores) {
+  function siftUp(heap, at, docs, scores) {
     while (at > 0) {
       var parent = (at - 1) >> 1;
-      if (!worse(heap[at], heap[parent], scores)) return;
+      if (!worse(heap[at], heap[parent], docs, scores)) return;
       var swap = heap[at]; heap[at] = heap[parent]; heap[parent] = swap;
       at = parent;
     }
   }
 
-  function siftDown(heap, scores) {
+  function siftDown(heap, docs, scores) {
     for (var at = 0; ; ) {
       var child = 2 * at + 1, worst = at;
-      if (child < heap.length && worse(heap[child], heap[worst], scores)) worst = child;
-      if (child + 1 < heap.length && worse(heap[child + 1], heap[worst], scores)) worst = child + 1;
+      if (child < heap.length && worse(heap[child], heap[worst], docs, scores)) worst = child;
+      if (child + 1 < heap.length && worse(heap[child + 1], heap[worst], docs, scores)) worst = child + 1;
       if (worst === at) return;
       var swap = heap[at]; heap[at] = heap[worst]; heap[worst] = swap;
       at = worst;
