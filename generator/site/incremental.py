@@ -195,7 +195,7 @@ class Fragments:
         unchanged = self.checked.get(key)
         if unchanged is None:
             record = self.previous.get(key)
-            unchanged = self.checked[key] = record is not None and digests.fragment_unchanged(record)
+            unchanged = self.checked[key] = record is not None and digests.unchanged(record)
         return unchanged
 
     def for_page(self, reads: Reads, lang: str, to: Any, digests: Digests) -> Callable[..., Markup]:
@@ -313,26 +313,18 @@ class Digests:
             column = self._columns[(collection, name)] = digest(repr(values))
         return column
 
-    def unchanged(self, record: PageRecord) -> bool:
-        """Whether every read of a kept page still sees what it saw (its fragments: `Fragments.still`), without
-        digesting the reads of settled articles and their figures: each build checks every page record it
-        keeps against its data, and every fragment those pages use (only fragments some page uses are kept),
-        so a read of an article that has not changed since the last build still sees what it saw. (A page's
-        reads of single articles are not even looked at while all their articles are settled.)"""
-        return self._still(record.packed_deps, record.packed_article_deps, record.packed_articles)
-
-    def fragment_unchanged(self, record: FragmentRecord) -> bool:
-        """`unchanged` for a fragment."""
-        return self._still(record.packed_deps, record.packed_article_deps, record.packed_articles)
-
-    def _still(self, packed_deps: bytes, packed_article_deps: bytes, packed_articles: bytes) -> bool:
-        """Every read sees what it saw; reads of single articles and figures are not looked at while their
-        articles are all settled, and those of settled articles are taken as they were."""
-        if packed_deps and not all(self.of(dep) == seen for dep, seen in marshal.loads(packed_deps)):
+    def unchanged(self, record: PageRecord | FragmentRecord) -> bool:
+        """Whether every read of a kept page or fragment still sees what it saw (a page's fragments:
+        `Fragments.still`), without digesting the reads of settled articles and their figures: each build
+        checks every page record it keeps against its data, and every fragment those pages use (only
+        fragments some page uses are kept), so a read of an article that has not changed since the last build
+        still sees what it saw. (Reads of single articles are not even looked at while all their articles
+        are settled.)"""
+        if record.packed_deps and not all(self.of(dep) == seen for dep, seen in marshal.loads(record.packed_deps)):
             return False
-        if not packed_article_deps or self.settled.issuperset(marshal.loads(packed_articles)):
+        if not record.packed_article_deps or self.settled.issuperset(marshal.loads(record.packed_articles)):
             return True
-        deps = marshal.loads(packed_article_deps)
+        deps = marshal.loads(record.packed_article_deps)
         return all(self._article_of(dep) in self.settled or self.of(dep) == seen for dep, seen in deps)
 
     def packed(self, deps: list[Dep]) -> tuple[bytes, bytes, bytes]:

@@ -351,7 +351,7 @@
     }
   }
 
-  // A term's postings in document order (the gaps are positive).
+  // A group of one term: its postings decoded, each with its score.
   function onlyAlternative(index, pair) {
     var packed = index.postings(pair[0]), docs = new Int32Array(packed.length), scores = new Float64Array(packed.length);
     decode(packed, postingScores(index, packed, pair[1]), docs, scores);
