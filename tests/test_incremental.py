@@ -133,9 +133,9 @@ def test_a_fragment_that_links_elsewhere_than_articles_is_refused(project: Paths
         render(project, Reporter(stream=open(os.devnull, "w")))
 
 
-def test_a_fragment_inside_a_fragment_is_part_of_it(project: Paths, tmp_path: Path):
-    """A page depends on its fragments by key: a fragment's macro that uses another one must not hide the
-    inner one's reads from the outer fragment (else the outer one would be kept with an old title)."""
+def test_a_fragment_inside_a_fragment_is_checked_with_it(project: Paths, tmp_path: Path):
+    """A page depends on its fragments by key, and a fragment on the fragments inside it (kept apart, by key):
+    the outer one is kept only while the inner one is (else the card would keep the old title)."""
     card_title = '<h3><a href="{{ to.article(id) }}">{{ w.name(a.title) }}</a></h3>'
     _edit(project.templates / "partials" / "macros.html", card_title, "<h3>{{ fragment(_card_title, id) }}</h3>")
     inner = (
@@ -151,3 +151,16 @@ def test_a_fragment_inside_a_fragment_is_part_of_it(project: Paths, tmp_path: Pa
     assert "铜梁签约28个项目" in (project.out / "zh" / "districts" / "tongliang" / "index.html").read_text("utf-8")
     fresh = _from_nothing(project, tmp_path / "fresh")
     assert differing_files(project.out, fresh, search_by_documents=True) == []
+
+
+def test_an_inner_fragment_output_twice_is_refused(project: Paths):
+    """A fragment inside another is put in its place when the outer one is used; output twice (or filtered), it
+    would not be in its place, so the template gets a clear error."""
+    card_title = '<h3><a href="{{ to.article(id) }}">{{ w.name(a.title) }}</a></h3>'
+    twice = "{% set title = fragment(_card_title, id) %}<h3>{{ title }}{{ title }}</h3>"
+    _edit(project.templates / "partials" / "macros.html", card_title, twice)
+    inner = '{% macro _card_title(id) %}<a href="{{ to.article(id) }}">{{ id }}</a>{% endmacro %}'
+    macros = project.templates / "partials" / "macros.html"
+    macros.write_text(macros.read_text("utf-8") + inner + "\n", "utf-8")
+    with pytest.raises(BriefingError, match="inside another fragment was changed"):
+        render(project, Reporter(stream=open(os.devnull, "w")))

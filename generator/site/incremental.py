@@ -150,16 +150,26 @@ class TrackedMapping(Mapping):
 @dataclass(frozen=True)
 class FragmentRecord:
     html: str
-    """With MARK where its links to articles start (each page puts its own way there in its place)."""
+    """With MARK where its links to articles start (each page puts its own way there in its place), and CHILD
+    where each fragment inside it goes."""
     packed_deps: bytes
     """What the fragment read with the digest of what each read saw, packed as a page's are (`PageRecord`:
     reads of single articles and figures apart, with their articles): the fragment is reused while they all
     still match, and a page that used it is kept only while it is (`Fragments.still`)."""
     packed_article_deps: bytes = b""
     packed_articles: bytes = b""
+    packed_children: bytes = b""
+    """The keys of the fragments inside it, one per CHILD, in order: each is kept on its own (a run of table
+    rows is in several tables, a chapter of the printed briefing holds hundreds of them), and the fragment
+    is unchanged only while they all are."""
+
+    @property
+    def children(self) -> tuple[tuple, ...]:
+        return marshal.loads(self.packed_children) if self.packed_children else ()
 
 
 MARK = "\x01"
+CHILD = "\x02"
 
 
 class Fragments:
@@ -169,7 +179,10 @@ class Fragments:
     printed briefing) renders again from its kept pieces when one article changes: only the pieces whose
     reads changed are rendered. A page's record names the fragments it used; it is kept while they are all
     unchanged (`still`, checked once per fragment per build), so a page of thousands of pieces neither takes
-    on their reads nor records them (that was most of the time of such a page made from kept pieces).
+    on their reads nor records them (that was most of the time of such a page made from kept pieces). A
+    fragment inside another one (the rows of a chapter of the printed briefing) is kept apart in the same
+    way: the outer one holds its place (CHILD) and its key, so a changed article renders again its own rows
+    and the chapters that hold them, not every row of every chapter.
 
     A fragment is a macro of ids and flags that links only to articles. A page links to them as
     `<prefix><id>/index.html` with a prefix that depends on its depth (`../articles/`), so one
@@ -181,21 +194,27 @@ class Fragments:
 
     def __init__(self, previous: dict[tuple, FragmentRecord] | None = None) -> None:
         self.previous = previous or {}
-        self.made: dict[tuple, FragmentRecord] = {}
-        """The fragments this build used (rendered or reused): key -> record."""
+        self.made: dict[tuple, str] = {}
+        """The HTML (with MARK) of the fragments this build used (rendered or reused), by key."""
         self.new: dict[tuple, FragmentRecord] = {}
         """The shared fragments this build rendered (to be kept for the next build)."""
         self.checked: dict[tuple, bool] = {}
         """Whether a kept fragment's reads are unchanged, by key (checked once per build: forked workers
         inherit what the check of the pages found)."""
-        self._rendering = False
+        self._inside: list[list[tuple[tuple, str]]] = []
+        """The fragments being rendered (one inside the other): the fragments each one holds so far."""
 
     def still(self, key: tuple, digests: Digests) -> bool:
-        """Whether the fragment the last build kept under `key` can be used as it is."""
+        """Whether the fragment the last build kept under `key` can be used as it is (and those inside it)."""
         unchanged = self.checked.get(key)
         if unchanged is None:
             record = self.previous.get(key)
-            unchanged = self.checked[key] = record is not None and digests.unchanged(record)
+            unchanged = (
+                record is not None
+                and digests.unchanged(record)
+                and all(self.still(child, digests) for child in set(record.children))
+            )
+            self.checked[key] = unchanged
         return unchanged
 
     def for_page(self, reads: Reads, lang: str, to: Any, digests: Digests) -> Callable[..., Markup]:
@@ -203,34 +222,69 @@ class Fragments:
         prefix = to.article_prefix
 
         def fragment(macro: Any, *args: Any) -> Markup:
-            # a page in articles/ is the only one to link so; a fragment inside a fragment is part of it
-            if prefix is None or self._rendering:
+            if prefix is None:  # a page in articles/ is the only one to link so
                 return macro(*args)
             key = (macro.name, args, lang)
-            made = self.made.get(key)
-            if made is None:
-                made = self.previous[key] if self.still(key, digests) else None
-                if made is None:
-                    made = self.new[key] = self._render(macro, args, reads, digests, prefix)
-                if len(self.made) >= self.LIMIT:
-                    self.made.clear()
-                self.made[key] = made
+            html = self._html(key, macro, args, reads, digests, prefix)
+            if self._inside:  # inside another fragment: kept apart from it, by key
+                self._inside[-1].append((key, html))
+                return Markup(CHILD)
             reads.fragments.add(key)
-            return Markup(made.html.replace(MARK, prefix))  # rendered HTML: not to be escaped again
+            return Markup(html.replace(MARK, prefix))  # rendered HTML: not to be escaped again
 
         return fragment
 
-    def _render(self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str) -> FragmentRecord:
+    def _html(self, key: tuple, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str) -> str:
+        """The fragment's HTML with MARK: made earlier in this build, kept from the last one, or rendered now."""
+        html = self.made.get(key)
+        if html is None:
+            if self.still(key, digests):
+                html = self._kept(self.previous[key])
+            else:
+                record, html = self._render(macro, args, reads, digests, prefix)
+                self.new[key] = record
+            if len(self.made) >= self.LIMIT:
+                self.made.clear()
+            self.made[key] = html
+        return html
+
+    def _kept(self, record: FragmentRecord) -> str:
+        """A kept fragment's HTML, with those inside it (kept too: `still`)."""
+        if not record.packed_children:
+            return record.html
+        return _joined(record.html, [self._kept(self.previous[child]) for child in record.children])
+
+    def _render(
+        self, macro: Any, args: tuple, reads: Reads, digests: Digests, prefix: str
+    ) -> tuple[FragmentRecord, str]:
         outer, mine = (reads.fields, reads.other), Reads()
         reads.fields, reads.other = mine.fields, mine.other  # the macro's own reads
-        self._rendering = True
+        self._inside.append([])
         try:
-            html = str(macro(*args))
+            html = _marked(str(macro(*args)), prefix, macro.name)
         finally:
             reads.fields, reads.other = outer
-            self._rendering = False
+            children = self._inside.pop()
+        if html.count(CHILD) != len(children):
+            raise BriefingError(
+                f"templates/ (macro {macro.name})",
+                "a fragment's output inside another fragment was changed (filtered or repeated)",
+                "output the inner fragment() as it is",
+            )
         packed = digests.packed(mine.deps(digests.data, coarsen=False))
-        return FragmentRecord(_marked(html, prefix, macro.name), *packed)
+        keys = marshal.dumps(tuple(key for key, _ in children)) if children else b""
+        return FragmentRecord(html, *packed, keys), _joined(html, [inner for _, inner in children])
+
+
+def _joined(html: str, children: list[str]) -> str:
+    """A fragment's HTML with the HTML of each fragment inside it in the place of its CHILD."""
+    if not children:
+        return html
+    pieces = html.split(CHILD)
+    joined = [pieces[0]]
+    for child, piece in zip(children, pieces[1:], strict=True):
+        joined += (child, piece)
+    return "".join(joined)
 
 
 _ARTICLE_HREF = re.compile('href="\x01[^"/]+/index\\.html(?:#[^"]*)?"')
@@ -316,10 +370,10 @@ class Digests:
     def unchanged(self, record: PageRecord | FragmentRecord) -> bool:
         """Whether every read of a kept page or fragment still sees what it saw (a page's fragments:
         `Fragments.still`), without digesting the reads of settled articles and their figures: each build
-        checks every page record it keeps against its data, and every fragment those pages use (only
-        fragments some page uses are kept), so a read of an article that has not changed since the last build
-        still sees what it saw. (Reads of single articles are not even looked at while all their articles
-        are settled.)"""
+        checks every page record it keeps against its data, and every fragment those pages use and those
+        inside them (only fragments some page uses are kept), so a read of an article that has not changed
+        since the last build still sees what it saw. (Reads of single articles are not even looked at while
+        all their articles are settled.)"""
         if record.packed_deps and not all(self.of(dep) == seen for dep, seen in marshal.loads(record.packed_deps)):
             return False
         if not record.packed_article_deps or self.settled.issuperset(marshal.loads(record.packed_articles)):
@@ -474,11 +528,23 @@ class RenderMemory:
         if pages is not None and pages != self.pages:
             self.token = os.urandom(8)
             write_pickle(self._part("pages"), {"token": self.token, "pages": pages})
-            used = {key for record in pages.values() for key in record.fragments}
+            known = {**self.fragments, **made}
+            used = _with_children({key for record in pages.values() for key in record.fragments}, known)
             if made or used != self.fragments.keys():
-                known = {**self.fragments, **made}
                 fragments = {key: known[key] for key in used if key in known}
                 write_pickle(self._part("fragments"), {"key": self.key, "fragments": fragments})
         if (token, files, data.digest, outputs) != (self.token, self.files, self.data, self.outputs):
             stored = {"out": self.out, "key": self.key, "token": self.token, "files": files}
             write_pickle(self.file, {**stored, "data": data.digest, "outputs": outputs, "articles": data.article_keys})
+
+
+def _with_children(keys: set[tuple], records: dict[tuple, FragmentRecord]) -> set[tuple]:
+    """The fragments of `keys` and those inside them."""
+    found, todo = set(), list(keys)
+    while todo:
+        key = todo.pop()
+        if key not in found:
+            found.add(key)
+            record = records.get(key)
+            todo.extend(record.children if record is not None else ())
+    return found
