@@ -59,6 +59,9 @@ def _end_with(parent: int) -> None:
         pass
     if os.getppid() != parent:  # killed before the call above
         os._exit(1)
+    # the build may have paused the collector (memo.collector_paused); a worker renders thousands of pages whose
+    # cycles (Jinja's contexts) would pile up, and what it inherited is frozen, out of the collector's walks
+    gc.enable()
 
 
 def _run(index: int) -> Any:

@@ -31,9 +31,11 @@ def read_pickle(file: Path) -> Any:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while many objects that live on are made (loading a cache, the
-    search index's 300,000 documents at 10,000 pages): every few hundred new objects it walks the young
-    ones, every so often all of them (the whole site data), finding nothing to free."""
+    """Python's cyclic garbage collector off while many objects that live on are made (a build, loading a
+    cache, the search index's 300,000 documents at 10,000 pages): every few hundred new objects it walks the
+    young ones, every so often all of them (the whole site data), finding nothing to free. A build with one
+    seed changed among 2,000 spent 1.6-1.8 s of its 9-10 s in it. Reference counting still frees what a build
+    drops; only cycles wait for the collector, after the build."""
     enabled = gc.isenabled()
     gc.disable()
     try:

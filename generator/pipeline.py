@@ -28,6 +28,7 @@ from .errors import BriefingError
 from .extract import Knowledge
 from .ingest import seed_key
 from .lexicon import Lexicon
+from .memo import collector_paused
 from .model import Article
 from .reference import load_reference
 from .render import RenderOptions, RenderResult, render_site
@@ -52,7 +53,7 @@ class BuildFailed(Exception):
 
 def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) -> MergeResult:
     """Seeds -> content/: ingest and extract every seed, then merge with the editors' files."""
-    with locked(content_lock(paths.content), say=reporter.note):
+    with locked(content_lock(paths.content), say=reporter.note), collector_paused():
         _recover_content(paths, reporter)
         reference = load_reference(paths.content)  # validated before anything is read or written
         knowledge = Knowledge.build(reference, lexicon or Lexicon(reference.user_words()))
@@ -71,7 +72,7 @@ def render(
     paths: Paths, reporter: Reporter, options: RenderOptions | None = None, lexicon: Lexicon | None = None
 ) -> RenderResult:
     """content/ -> site/ (English from content/translations/en.po; jieba for the search index)."""
-    with locked(content_lock(paths.content), site_lock(paths.out), say=reporter.note):
+    with locked(content_lock(paths.content), site_lock(paths.out), say=reporter.note), collector_paused():
         _recover_content(paths, reporter)
         recover_site(paths.out)
         reference = load_reference(paths.content)

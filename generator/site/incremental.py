@@ -539,12 +539,13 @@ class RenderMemory:
 
 
 def _with_children(keys: set[tuple], records: dict[tuple, FragmentRecord]) -> set[tuple]:
-    """The fragments of `keys` and those inside them."""
-    found, todo = set(), list(keys)
+    """The fragments of `keys` and those inside them (few hold others: the chapters of the printed briefing)."""
+    found = set(keys)
+    todo = [record for key, record in records.items() if record.packed_children and key in found]
     while todo:
-        key = todo.pop()
-        if key not in found:
-            found.add(key)
-            record = records.get(key)
-            todo.extend(record.children if record is not None else ())
+        for child in todo.pop().children:
+            record = records.get(child)
+            if child not in found and record is not None:
+                found.add(child)
+                todo.extend((record,) if record.packed_children else ())
     return found
