@@ -64,7 +64,7 @@ def _extract(paths: Paths, reporter: Reporter, args: argparse.Namespace) -> int:
     result = run_extract(paths, reporter)
     reporter.summary(
         "extracted",
-        articles=len(result.articles),
+        articles=len(result.articles) + result.settled,
         **{"files changed": result.written, "conflicts": len(result.conflicts)},
     )
     return 0

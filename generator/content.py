@@ -117,6 +117,10 @@ class MergeResult:
     written: int
     errors: list[str] = field(default_factory=list)
     """Article files that could not be read: each is left exactly as it is, and skipped."""
+    settled: int = 0
+    """Articles of seeds that were not merged again: nothing they come from changed (seeds.SettledSeeds)."""
+    troubled: frozenset[str] = frozenset()
+    """Articles whose merge reported something (an error, a warning, a conflict): merged again next time."""
 
 
 def machine_record(article: Article) -> dict[str, Any]:
@@ -327,20 +331,22 @@ def merge_articles(
     articles: list[Article],
     unread_seeds: frozenset[str] = frozenset(),
     cache: ContentCache | None = None,
+    settled: frozenset[str] = frozenset(),
 ) -> MergeResult:
     """Merge fresh extraction with the editors' files and write the result (all files at once).
 
     An article file that cannot be read is reported in `errors` and left exactly as it is, as are
     the articles of seeds that could not be read this time (`unread_seeds`): they are not "gone".
     Files are read through `cache` (by default content/.cache/, saved after the merge), and a file that
-    already holds what the merge would write is not rendered again.
+    already holds what the merge would write is not rendered again. `settled`: the ids of articles left
+    as they are because nothing they come from changed since they were merged (seeds.SettledSeeds).
     """
     own = cache is None
     plan = _MergePlan(content_dir, cache or ContentCache(content_dir))
     for article in articles:
         plan.merge(article)
-    plan.keep_orphans({a.id for a in articles}, unread_seeds)
-    result = plan.result()
+    plan.keep_orphans({a.id for a in articles} | settled, unread_seeds)
+    result = dataclasses.replace(plan.result(), settled=len(settled))
     if own:
         plan.cache.save()
     return result
@@ -356,9 +362,16 @@ class _MergePlan:
         self.warnings: list[str] = []
         self.errors: list[str] = []
         self.skipped: set[str] = set()
+        self.troubled: set[str] = set()
         self.open_conflicts = {(c.get("article"), c.get("field")): c for c in _read_conflicts(content_dir)}
 
     def merge(self, article: Article) -> None:
+        reported = (len(self.warnings), len(self.errors), len(self.conflicts))
+        self._merge(article)
+        if (len(self.warnings), len(self.errors), len(self.conflicts)) != reported:
+            self.troubled.add(article.id)
+
+    def _merge(self, article: Article) -> None:
         machine = machine_record(article)
         path = article_path(self.content_dir, article.id)
         snapshot_path = extracted_path(self.content_dir, article.id)
@@ -457,7 +470,8 @@ class _MergePlan:
         elif conflicts_path.exists():
             self.outputs[conflicts_path] = ""
         written = write_outputs(self.outputs, self.content_dir)
-        return MergeResult(self.stored, self.conflicts, self.warnings, written, self.errors)
+        troubled = frozenset(self.troubled)
+        return MergeResult(self.stored, self.conflicts, self.warnings, written, self.errors, troubled=troubled)
 
 
 def _article_parse(path: Path, fields: dict[str, Any], text: str) -> dict[str, Any] | None:
@@ -585,12 +599,16 @@ def extracted_path(content_dir: Path, article_id: str) -> Path:
     return content_dir / EXTRACTED_DIR / f"{article_id}.yaml"
 
 
-def known_anchors(content_dir: Path, cache: ContentCache | None = None) -> dict[tuple[str, str], str]:
-    """(seed file, anchor) -> article id, from the last extraction: keeps ids stable across runs."""
+def known_anchors(
+    content_dir: Path, cache: ContentCache | None = None, keys: set[str] | None = None
+) -> dict[tuple[str, str], str]:
+    """(seed file, anchor) -> article id, from the last extraction: keeps ids stable across runs. `keys`:
+    only the articles of seeds with these keys (an article's id starts with its seed's key)."""
     reader = cache or ContentCache(content_dir)
     folder = content_dir / EXTRACTED_DIR
     anchors: dict[tuple[str, str], str] = {}
-    for path in sorted(folder.glob("*.yaml")) if folder.exists() else []:
+    paths = sorted(folder.glob("*.yaml")) if folder.exists() else []
+    for path in paths if keys is None else [p for p in paths if p.stem.rsplit("-", 1)[0] in keys]:
         try:
             record = reader.yaml(path)
         except BriefingError:
@@ -754,6 +772,11 @@ def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
     result = {k: fields[k] for k in order + extra}
     result["body"] = fields.get("body", "")
     return result
+
+
+def conflicted_articles(content_dir: Path) -> set[str]:
+    """The ids of the articles with an open conflict (content/conflicts.yaml)."""
+    return {str(c.get("article")) for c in _read_conflicts(content_dir)}
 
 
 def _read_conflicts(content_dir: Path) -> list[dict]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from .content import (
     ContentCache,
     MergeResult,
+    conflicted_articles,
     known_anchors,
     load_articles,
     load_content,
@@ -34,7 +35,7 @@ from .reference import load_reference
 from .render import RenderOptions, RenderResult, render_site
 from .report import Reporter
 from .safety import content_lock, locked, recover_site, site_lock
-from .seeds import ExtractionCache, extract_seeds
+from .seeds import ExtractionCache, SettledSeed, SettledSeeds, extract_seeds
 from .site.view import name_words
 from .translations import TranslationStatus, collect_messages, load_english, translation_status, update_catalogs
 
@@ -58,8 +59,10 @@ def extract(paths: Paths, reporter: Reporter, lexicon: Lexicon | None = None) ->
         reference = load_reference(paths.content)  # validated before anything is read or written
         knowledge = Knowledge.build(reference, lexicon or Lexicon(reference.user_words()))
         cache = ContentCache(paths.content)  # files parsed before are not parsed again
-        articles, unread = read_seeds(paths, reporter, knowledge, cache)
-        result = merge_articles(paths.content, articles, frozenset(unread), cache)
+        settled = SettledSeeds(paths.content)  # seeds not to merge again
+        articles, unread, kept = read_seeds(paths, reporter, knowledge, cache, settled)
+        result = merge_articles(paths.content, articles, frozenset(unread), cache, kept)
+        settled.save(result.troubled)
         cache.save()
     for warning in result.warnings:
         reporter.warn(warning)
@@ -127,37 +130,68 @@ def extract_articles(paths: Paths, reporter: Reporter, knowledge: Knowledge) -> 
 
 
 def read_seeds(
-    paths: Paths, reporter: Reporter, knowledge: Knowledge, cache: ContentCache | None = None
-) -> tuple[list[Article], list[str]]:
-    """Every article of every readable seed, and the seeds that could not be read (reported)."""
+    paths: Paths,
+    reporter: Reporter,
+    knowledge: Knowledge,
+    cache: ContentCache | None = None,
+    settled: SettledSeeds | None = None,
+) -> tuple[list[Article], list[str], frozenset[str]]:
+    """Every article of every readable seed, the seeds that could not be read (reported), and the ids of
+    the articles of `settled` seeds (not read: their merge still holds)."""
     seeds = list_seeds(paths.seeds)
-    anchors = known_anchors(paths.content, cache)
-    cache = ExtractionCache(paths.content / ".cache" / "extract", sorted((paths.content / "reference").glob("*.yaml")))
+    references = sorted((paths.content / "reference").glob("*.yaml"))
+    extraction = ExtractionCache(paths.content / ".cache" / "extract", references)
+    keys = {seed.name: extraction.key(seed) for seed in seeds}
+    kept = _still_settled(paths.content, seeds, keys, settled)
+    for seed in kept.values():
+        extraction.keep(seed.key)
+    todo = [seed for seed in seeds if seed.name not in kept]
+    anchors = known_anchors(paths.content, cache, {seed_key(seed.name) for seed in todo} if kept else None)
+    results = extract_seeds(todo, knowledge, extraction, [keys[seed.name] for seed in todo])
+    read = {result.name: result for result in results}
     articles: list[Article] = []
     owners: dict[str, str] = {}
     unread: list[str] = []
-    for done, result in enumerate(extract_seeds(seeds, knowledge, cache), 1):
-        reporter.progress(done, len(seeds), result.name)
-        if result.error:
+    settled_ids: set[str] = set()
+    for done, seed in enumerate(seeds, 1):
+        reporter.progress(done, len(seeds), seed.name)
+        result = read.get(seed.name)
+        if result is not None and result.error:
             reporter.error(f"{result.error}; the seed is skipped")
-            unread.append(result.name)
+            unread.append(seed.name)
             continue
-        for warning in result.warnings:
+        for warning in result.warnings if result else kept[seed.name].warnings:
             reporter.warn(warning)
-        found = assign_ids(list(result.drafts), anchors, seed_key(result.name))
-        clash = next((a for a in found if a.id in owners), None)
+        found = assign_ids(list(result.drafts), anchors, seed_key(seed.name)) if result else []
+        ids = [a.id for a in found] if result else list(kept[seed.name].ids)
+        clash = next((id for id in ids if id in owners), None)
         if clash is not None:
             reporter.error(
-                f"{paths.seeds / result.name}: its article id {clash.id} is already produced by {owners[clash.id]}: "
+                f"{paths.seeds / seed.name}: its article id {clash} is already produced by {owners[clash]}: "
                 "seed keys (the file name up to the first '_') must be unique; rename one of the files. "
                 "The seed is skipped"
             )
-            unread.append(result.name)
+            unread.append(seed.name)
             continue
-        owners.update((a.id, result.name) for a in found)
+        owners.update((id, seed.name) for id in ids)
         articles.extend(found)
-    cache.prune()
-    return articles, unread
+        if result is None:
+            settled_ids.update(ids)
+        elif settled:
+            settled.merged(seed.name, keys[seed.name], result, ids)
+    extraction.prune()
+    return articles, unread, frozenset(settled_ids)
+
+
+def _still_settled(
+    content: Path, seeds: list[Path], keys: dict[str, str], settled: SettledSeeds | None
+) -> dict[str, SettledSeed]:
+    """The seeds whose last merge still holds, by name (none without `settled`)."""
+    if settled is None:
+        return {}
+    conflicted = conflicted_articles(content)
+    found = {seed.name: settled.get(seed.name, keys[seed.name], conflicted) for seed in seeds}
+    return {name: seed for name, seed in found.items() if seed is not None}
 
 
 def list_seeds(folder: Path) -> list[Path]:

@@ -145,3 +145,18 @@ def test_invalid_reference_data_is_reported_entry_by_entry(project, lexicon):
         raise AssertionError("an unknown key must be reported")
     line = next(i for i, row in enumerate(districts.read_text("utf-8").splitlines(), 1) if "colour" in row)
     assert f"districts.yaml:{line - 3}: unknown keys ['colour']" in message
+
+
+def test_seeds_unchanged_since_their_merge_are_not_merged_again_until_a_file_of_theirs_changes(project, lexicon):
+    extract(project, Reporter(), lexicon)
+    extract(project, Reporter(), lexicon)  # the first run's files are older than this run's clock tick now
+    result = extract(project, Reporter(), lexicon)
+    assert (result.settled, result.articles, result.written) == (20, [], 0)
+    snapshot = project.content / ".extracted" / "001-04.yaml"
+    snapshot.unlink()  # a file of a settled seed changes: the seed is merged again, and the file rewritten
+    path = first_brief(project)
+    edit_field(path, "title", "铜梁签约27个项目 计划总投资207亿元")  # same size, same second
+    result = extract(project, Reporter(), lexicon)
+    assert snapshot.exists() and result.settled < 20
+    assert read_article_file(path)["title"] == "铜梁签约27个项目 计划总投资207亿元"
+    assert "001-04" in {a.path.stem for a in result.articles}
