@@ -159,9 +159,9 @@ class FragmentRecord:
     packed_article_deps: bytes = b""
     packed_articles: bytes = b""
     packed_children: bytes = b""
-    """The keys of the fragments inside it, one per CHILD, in order: each is kept on its own (a run of table
-    rows is in several tables, a chapter of the printed briefing holds hundreds of them), and the fragment
-    is unchanged only while they all are."""
+    """The keys of the fragments inside it, one per CHILD, in order: each is kept on its own (a chapter of the
+    printed briefing holds hundreds of figure cells and summaries, most of them on other pages too), and the
+    fragment is unchanged only while they all are."""
 
     @property
     def children(self) -> tuple[tuple, ...]:
