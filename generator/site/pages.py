@@ -129,48 +129,98 @@ def _article(article: ArticleView, related: list[str]) -> PageSpec:
 
 
 def kept_related_articles(data: SiteData, memory: Path | None = None) -> dict[str, list[str]]:
-    """`related_articles`, kept in `memory` (memo.py) for the next build while no article's places,
-    companies and industries change: counting is quadratic in practice (44 s at 10,000 articles, whose
-    districts and industries each have hundreds or thousands), and an edit seldom changes them."""
-    keys = repr([(a.id, sorted(_related_keys(a))) for a in data.articles.values()])
+    """For each article, the RELATED articles sharing most with it: a district or zone counts 3, a company 2,
+    an industry 1; ties by id. Counted through an inverted index (each article meets only the articles that
+    share something with it), not by comparing every pair, and kept in `memory` (memo.py) for the next build
+    with each article's places, companies and industries: counting afresh is quadratic in practice (44 s at
+    10,000 articles, whose districts and industries each have hundreds or thousands), so when a few
+    articles change them only the rankings they enter, leave or move in are corrected (`ranked_again`)."""
+    keys = {a.id: frozenset(_related_keys(a)) for a in data.articles.values()}
     kept = Memo(memory, digest(generator_digest()))
-    key = digest(keys)
-    related = kept.get(key)
-    if related is None:
-        related = related_articles(data)
-        kept.put(key, related)
+    before = kept.get(b"related")
+    ranked = before[1] if before is not None and before[0] == keys else None
+    if ranked is None:
+        ranked = (ranked_again(keys, *before) if before is not None else None) or ranked_afresh(keys)
+        kept.put(b"related", (keys, ranked))
     kept.save()
-    return related
+    return {id: [other for _, other in ranked[id]] for id in keys}
 
 
-def related_articles(data: SiteData) -> dict[str, list[str]]:
-    """For each article, the RELATED articles sharing most with it: a district or zone counts 3, a
-    company 2, an industry 1; ties by id. Counted through an inverted index (each article meets only the
-    articles that share something with it), not by comparing every pair."""
-    weights = {"place": 3, "company": 2, "industry": 1}
-    keys = {a.id: _related_keys(a) for a in data.articles.values()}
+WEIGHTS = {"place": 3, "company": 2, "industry": 1}
+Ranking = list[tuple[int, str]]
+"""An article's related articles, best first, as (-score, id): sorted, they are in order."""
+
+
+def ranked_afresh(keys: dict[str, frozenset[tuple[str, str]]]) -> dict[str, Ranking]:
+    sharing = _sharing(keys)
+    return {id: _top(_scores(id, keys, sharing)) for id in keys}
+
+
+def ranked_again(
+    keys: dict[str, frozenset[tuple[str, str]]], before_keys: dict[str, frozenset], before: dict[str, Ranking]
+) -> dict[str, Ranking] | None:
+    """The rankings of `ranked_afresh(keys)` from the last build's (`before`, for `before_keys`): the articles
+    whose keys changed are counted afresh, and so is an article that a changed one leaves or falls in;
+    another article only takes a changed one in or moves it up. None when many changed (count afresh)."""
+    changed = {id for id in keys.keys() | before_keys.keys() if keys.get(id) != before_keys.get(id)}
+    if len(changed) * 8 > len(keys) or not all(id in before for id in keys if id not in changed):
+        return None
+    sharing = _sharing(keys)
+    ranked = {id: before[id] for id in keys if id not in changed}
+    again = {id for id in changed if id in keys}
+    none: frozenset[tuple[str, str]] = frozenset()
+    for moved in sorted(changed):
+        now = keys.get(moved, none)
+        near = set().union(*(sharing.get(key, ()) for key in now | before_keys.get(moved, none)))
+        for id in sorted(near - again - {moved}):
+            ranking = _with(ranked[id], moved, _score(keys[id], now))
+            if ranking is None:
+                again.add(id)
+            else:
+                ranked[id] = ranking
+    ranked.update((id, _top(_scores(id, keys, sharing))) for id in again)
+    return ranked
+
+
+def _with(ranking: Ranking, other: str, score: int) -> Ranking | None:
+    """`ranking` with `other` at its new score, or None when `other` fell in it or left it (who comes next
+    is not known without counting)."""
+    new = (-score, other)
+    old = next((entry for entry in ranking if entry[1] == other), None)
+    if old is not None:
+        return None if score == 0 or new > old else sorted([new, *(e for e in ranking if e[1] != other)])
+    if score and (len(ranking) < RELATED or new < ranking[-1]):
+        return sorted([new, *ranking])[:RELATED]
+    return ranking
+
+
+def _sharing(keys: dict[str, frozenset[tuple[str, str]]]) -> dict[tuple[str, str], list[str]]:
     sharing: dict[tuple[str, str], list[str]] = defaultdict(list)
     for article_id, article_keys in keys.items():
         for key in article_keys:
             sharing[key].append(article_id)
-    related = {}
-    for article_id, article_keys in keys.items():
-        scores: Counter[str] = Counter()
-        for key in article_keys:
-            for _ in range(weights[key[0]]):
-                scores.update(sharing[key])
-        del scores[article_id]
-        related[article_id] = _best(scores)
-    return related
+    return sharing
 
 
-def _best(scores: Counter[str]) -> list[str]:
+def _scores(article_id: str, keys: dict[str, frozenset], sharing: dict[tuple[str, str], list[str]]) -> Counter[str]:
+    scores: Counter[str] = Counter()
+    for key in keys[article_id]:
+        for _ in range(WEIGHTS[key[0]]):
+            scores.update(sharing[key])
+    del scores[article_id]
+    return scores
+
+
+def _score(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> int:
+    return sum(WEIGHTS[key[0]] for key in a & b)
+
+
+def _top(scores: Counter[str]) -> Ranking:
     """The RELATED highest scores, ties by id (found without sorting every candidate)."""
     top = heapq.nlargest(RELATED, scores.values())
     if not top:
         return []
-    contenders = [(-score, i) for i, score in scores.items() if score >= top[-1]]
-    return [i for _, i in sorted(contenders)[:RELATED]]
+    return sorted((-score, i) for i, score in scores.items() if score >= top[-1])[:RELATED]
 
 
 def _related_keys(article: ArticleView) -> set[tuple[str, str]]:
