@@ -481,7 +481,8 @@ class RenderMemory:
         self.article_keys: dict[str, bytes] = stored.get("articles", {}) if same else {}
         """SiteData.article_keys of the last build (the page records were checked against its data)."""
         self._pages: dict[str, PageRecord] | None = None
-        self._fragments: dict[tuple, FragmentRecord] | None = None
+        self._fragments: dict[tuple, FragmentRecord] | None = None if same else {}
+        """Not even read when the global key changed (templates, code): they would be thrown away."""
 
     def _part(self, name: str) -> Path | None:
         return self.file.with_suffix(f".{name}.pickle") if self.file else None
