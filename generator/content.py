@@ -938,6 +938,11 @@ def _digest(data: bytes, size: int = 20) -> bytes:
     return hashlib.blake2b(data, digest_size=size).digest()
 
 
+def merge_version() -> bytes:
+    """What the merge's output depends on besides its input: this code, PyYAML and Python."""
+    return _cache_version()
+
+
 @functools.cache
 def _cache_version() -> bytes:
     """What parsed and rendered values depend on besides the bytes: this code, PyYAML and Python."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jieba
 
-from .content import ARTICLES_DIR, EXTRACTED_DIR
+from .content import ARTICLES_DIR, EXTRACTED_DIR, merge_version
 from .errors import BriefingError
 from .extract import Knowledge, extract_article, infer_page_year, page_texts
 from .forking import fork_map
@@ -104,19 +104,22 @@ class SettledSeed:
 class SettledSeeds:
     """Seeds whose articles the last build merged and that nothing has touched since: the same seed bytes
     under the same code and reference data (the same extraction key), its articles' files and records as
-    that merge left them (`Identity`), no open conflict. Merging them again would write nothing and report
-    nothing, so an unchanged archive of 2,000 seeds is neither loaded from the extraction cache nor merged
-    (2-3 s of a build with one seed changed). Seeds whose merge reported anything are not kept: they are
-    merged, and report, every time. Kept in content/.cache/settled.pickle under the generator's code."""
+    they were when that merge read them and left them unwritten (`Identity`), no open conflict. Merging them
+    again would write nothing and report nothing, so an unchanged archive of 2,000 seeds is neither loaded
+    from the extraction cache nor merged (2-3 s of a build with one seed changed). A seed whose merge wrote
+    or reported anything is merged again next time (a changed seed settles one build later). Kept in
+    content/.cache/settled.pickle under the code, PyYAML and Python (content.merge_version)."""
 
     def __init__(self, content: Path) -> None:
         self.content = content
         self.file = content / ".cache" / "settled.pickle"
+        self.scope = generator_digest().encode() + merge_version()
         stored = read_pickle(self.file)
-        ok = isinstance(stored, dict) and stored.get("code") == generator_digest()
+        ok = isinstance(stored, dict) and stored.get("scope") == self.scope
         self._old: dict[str, SettledSeed] = stored["seeds"] if ok else {}
         self._kept: dict[str, SettledSeed] = {}
-        self._merged: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        self._merged: dict[str, SettledSeed] = {}
+        self._horizon: int | None = None
 
     def get(self, name: str, key: str, conflicted: set[str]) -> SettledSeed | None:
         """The seed as the last build merged it, if that merge still holds (else None: merge it)."""
@@ -129,22 +132,28 @@ class SettledSeeds:
         return seed
 
     def merged(self, name: str, key: str, result: SeedResult, ids: list[str]) -> None:
-        """A seed this build merges: settled after the merge, unless it reports something."""
-        self._merged[name] = (key, tuple(ids), result.warnings)
+        """A seed this build merges, its files as they are before the merge reads them."""
+        if self._horizon is None:
+            self._horizon = _clock_tick(self.file.parent)
+        files = [f"{folder}/{id}{suffix}" for id in ids for folder, suffix in SETTLED_FILES]
+        self._merged[name] = SettledSeed(key, tuple(ids), result.warnings, _identities(self.content, files))
 
     def save(self, troubled: frozenset[str]) -> None:
-        """After the merge has written content/: the seeds merged without a report, with their files."""
+        """After the merge has written content/: the seeds it neither wrote nor reported on."""
         seeds = dict(self._kept)
-        horizon = _clock_tick(self.file.parent)
-        for name, (key, ids, warnings) in self._merged.items():
-            files = [f"{folder}/{id}{suffix}" for id in ids for folder, suffix in SETTLED_FILES]
-            identities = tuple((path, _identity(self.content / path)) for path in files)
-            # a file changed in this very clock tick could change again with the same times (git's "racily
-            # clean" files): its seed is merged once more next time
-            if not troubled.intersection(ids) and all(i and i[1] < horizon > i[2] for _, i in identities):
-                seeds[name] = SettledSeed(key, ids, warnings, identities)
+        for name, seed in self._merged.items():
+            # a file changed in the clock tick its times were taken in could change again with the same
+            # times (git's "racily clean" files): its seed is merged once more next time
+            recent = any(not i or max(i[1], i[2]) >= (self._horizon or 0) for _, i in seed.files)
+            untouched = _identities(self.content, [path for path, _ in seed.files]) == seed.files
+            if untouched and not recent and not troubled.intersection(seed.ids):
+                seeds[name] = seed
         if seeds != self._old:
-            write_pickle(self.file, {"code": generator_digest(), "seeds": seeds})
+            write_pickle(self.file, {"scope": self.scope, "seeds": seeds})
+
+
+def _identities(content: Path, files: list[str]) -> tuple[tuple[str, Identity | None], ...]:
+    return tuple((path, _identity(content / path)) for path in files)
 
 
 SETTLED_FILES = ((ARTICLES_DIR, ".md"), (EXTRACTED_DIR, ".yaml"))

@@ -72,7 +72,7 @@ def test_an_unreadable_cache_entry_is_extracted_again(project, lexicon, monkeypa
     run_extract(project, lexicon)
     for entry in (project.content / ".cache" / "extract").glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
-    (project.content / ".cache" / "settled.pickle").unlink()  # else the settled seeds are not even read
+    (project.content / ".cache" / "settled.pickle").unlink(missing_ok=True)  # settled seeds are not even read
     extracted.clear()
     run_extract(project, lexicon)
     assert len(extracted) == 5
