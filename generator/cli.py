@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from .check import check_site
 from .errors import BriefingError
@@ -28,7 +29,11 @@ def run() -> None:
     process ends without a teardown once its output is flushed. `serve` runs for long: it collects."""
     if sys.argv[1:2] != ["serve"]:
         gc.disable()
-    status = main()
+    end(main())
+
+
+def end(status: int) -> NoReturn:
+    """Flush the output and end the process without the interpreter's teardown (`run`)."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)

@@ -845,7 +845,7 @@ class ContentCache:
             version, parsed, rendered = pickle.loads(raw[head + 32 :])
         except Exception:  # noqa: BLE001 - whatever a damaged pickle raises, the cache is only ignored
             return
-        if version == _cache_version() and isinstance(parsed, dict) and isinstance(rendered, dict):
+        if version == content_version() and isinstance(parsed, dict) and isinstance(rendered, dict):
             self.parsed, self.rendered = parsed, rendered
 
     def _key(self, path: Path) -> str:
@@ -921,7 +921,7 @@ class ContentCache:
         for table in (self.parsed, self.rendered):
             for key in [k for k in table if not (self.root / k).exists()]:
                 del table[key]
-        payload = pickle.dumps((_cache_version(), self.parsed, self.rendered), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((content_version(), self.parsed, self.rendered), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
@@ -938,14 +938,10 @@ def _digest(data: bytes, size: int = 20) -> bytes:
     return hashlib.blake2b(data, digest_size=size).digest()
 
 
-def merge_version() -> bytes:
-    """What the merge's output depends on besides its input: this code, PyYAML and Python."""
-    return _cache_version()
-
-
 @functools.cache
-def _cache_version() -> bytes:
-    """What parsed and rendered values depend on besides the bytes: this code, PyYAML and Python."""
+def content_version() -> bytes:
+    """What parsed and rendered values (the content cache, the merge's output) depend on besides the bytes:
+    this code, PyYAML and Python."""
     digest = hashlib.blake2b(digest_size=20)
     for part in (sys.version, yaml.__version__, LOADER.__name__, DUMPER.__name__, str(pickle.HIGHEST_PROTOCOL)):
         digest.update(part.encode() + b"\0")

@@ -158,14 +158,17 @@ def read_seeds(
     for done, seed in enumerate(seeds, 1):
         reporter.progress(done, len(seeds), seed.name)
         result = read.get(seed.name)
-        if result is not None and result.error:
+        if result is None:  # settled: its ids as the last merge left them
+            warnings, found, ids = kept[seed.name].warnings, [], list(kept[seed.name].ids)
+        elif result.error:
             reporter.error(f"{result.error}; the seed is skipped")
             unread.append(seed.name)
             continue
-        for warning in result.warnings if result else kept[seed.name].warnings:
+        else:
+            found = assign_ids(list(result.drafts), anchors, seed_key(seed.name))
+            warnings, ids = result.warnings, [a.id for a in found]
+        for warning in warnings:
             reporter.warn(warning)
-        found = assign_ids(list(result.drafts), anchors, seed_key(seed.name)) if result else []
-        ids = [a.id for a in found] if result else list(kept[seed.name].ids)
         clash = next((id for id in ids if id in owners), None)
         if clash is not None:
             reporter.error(

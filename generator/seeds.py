@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jieba
 
-from .content import ARTICLES_DIR, EXTRACTED_DIR, merge_version
+from .content import ARTICLES_DIR, EXTRACTED_DIR, content_version
 from .errors import BriefingError
 from .extract import Knowledge, extract_article, infer_page_year, page_texts
 from .forking import fork_map
@@ -108,12 +108,12 @@ class SettledSeeds:
     again would write nothing and report nothing, so an unchanged archive of 2,000 seeds is neither loaded
     from the extraction cache nor merged (2-3 s of a build with one seed changed). A seed whose merge wrote
     or reported anything is merged again next time (a changed seed settles one build later). Kept in
-    content/.cache/settled.pickle under the code, PyYAML and Python (content.merge_version)."""
+    content/.cache/settled.pickle under the code, PyYAML and Python (content.content_version)."""
 
     def __init__(self, content: Path) -> None:
         self.content = content
         self.file = content / ".cache" / "settled.pickle"
-        self.scope = generator_digest().encode() + merge_version()
+        self.scope = generator_digest().encode() + content_version()
         stored = read_pickle(self.file)
         ok = isinstance(stored, dict) and stored.get("scope") == self.scope
         self._old: dict[str, SettledSeed] = stored["seeds"] if ok else {}
