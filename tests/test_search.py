@@ -304,6 +304,8 @@ def test_terms_cache_gives_the_same_index_and_cuts_only_changed_texts(site, refe
     cut: list[str] = []
     real_cut = search.Terms._cut
     monkeypatch.setattr(search.Terms, "_cut", lambda self, text: cut.append(text) or real_cut(self, text))
+    real_pinyin = search.pinyin_terms  # names' pinyin is kept in the cache too
+    monkeypatch.setattr(search, "pinyin_terms", lambda name: cut.append(f"pinyin {name}") or real_pinyin(name))
 
     uncached = build_indexes(data, lexicon, aliases)
     texts = len(cut)
