@@ -514,12 +514,13 @@ def numbered_afresh(sources: list[Source], version: str) -> IndexState:
 def _gaps(absolute: list[int]) -> list[int]:
     """number * 8 + weight index, ascending → each number as the gap to the previous one (the previous
     posting without its weight index: its number * 8)."""
-    return [posting - (previous & ~7) for posting, previous in zip(absolute, itertools.chain((0,), absolute))]
+    previous = itertools.chain((0,), absolute)  # one longer: the last posting has no next
+    return [posting - (before & ~7) for posting, before in zip(absolute, previous, strict=False)]
 
 
 def _absolute(gaps: list[int]) -> list[int]:
     numbers = itertools.accumulate(posting >> 3 for posting in gaps)
-    return [(number << 3) | (posting & 7) for number, posting in zip(numbers, gaps)]
+    return [(number << 3) | (posting & 7) for number, posting in zip(numbers, gaps, strict=True)]
 
 
 def _shard_value(term: str, absolute: list[int], own: dict[str, int]) -> list[int] | dict:
