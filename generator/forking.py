@@ -7,12 +7,13 @@ back. Where fork is unavailable, or one core is all there is, the work runs in t
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -21,6 +22,8 @@ PR_SET_PDEATHSIG = 1
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and items of the running fork_map, inherited by its workers."""
+_beside: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""The same for `started`: its workers run beside a fork_map's."""
 
 
 def cores() -> int:
@@ -50,6 +53,28 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
         _job = None
 
 
+@contextlib.contextmanager
+def started(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Callable[[], list[Any]]]:
+    """[function(item) for item in items] begun now, each item in a forked worker of its own, beside what the
+    caller does next (which may fork_map too); the function yielded waits for the results, in order. Where
+    fork_map would not fork, the items are computed when their results are asked for."""
+    if not items or not can_fork():
+        yield lambda: [function(item) for item in items]
+        return
+    global _beside
+    _beside = (function, items)
+    gc.freeze()  # as in fork_map
+    try:
+        context = multiprocessing.get_context("fork")
+        ending = {"initializer": _end_with, "initargs": (os.getpid(),)}
+        with ProcessPoolExecutor(len(items), mp_context=context, **ending) as pool:
+            futures = [pool.submit(_run_beside, index) for index in range(len(items))]
+            yield lambda: [future.result() for future in futures]
+    finally:
+        gc.unfreeze()
+        _beside = None
+
+
 def _end_with(parent: int) -> None:
     """A worker ends when its build is killed: it would wait for work forever (its siblings keep the work
     queue open) and keep the build's locks held (it inherited their files)."""
@@ -67,4 +92,10 @@ def _end_with(parent: int) -> None:
 def _run(index: int) -> Any:
     assert _job is not None, "workers are forked from a fork_map that set the job"
     function, items = _job
+    return function(items[index])
+
+
+def _run_beside(index: int) -> Any:
+    assert _beside is not None, "workers are forked from `started`, which set the job"
+    function, items = _beside
     return function(items[index])

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .content import StoredArticle
 from .data import data_files
 from .errors import BriefingError
-from .forking import fork_map
+from .forking import fork_map, started
 from .lexicon import Lexicon
 from .reference import Reference
 from .safety import swap_in
@@ -245,10 +245,6 @@ def render_outputs(
     specs = language_pages(work.data, work.cache / "related.pickle" if work.cache else None) if pages else []
     _check_collisions([s.path for s in specs])
     digests = Digests(work.data, work.settled)  # forked workers inherit the digests the check computed
-    started = time.perf_counter()
-    kept, jobs = keep_unchanged(work, site, [(lang, spec) for lang in LANGS for spec in specs], digests)
-    checked = time.perf_counter() - started
-    parts = [part for part in (jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)) if part] or [[]]
 
     def written_by(make: Callable[[], Iterable[tuple[str, str]]]) -> Rendered:
         """Files written where they are made: their text does not travel between processes."""
@@ -257,7 +253,7 @@ def render_outputs(
         return Rendered({}, [], written=site.written - written, files=files)
 
     def run(task: str | list) -> tuple[Rendered, float]:
-        started = time.perf_counter()
+        begun = time.perf_counter()
         if task == SEARCH:
             assert search is not None
             result = written_by(lambda: index_files(work.data, search.lexicon, search.vocabulary, search.cache))
@@ -266,12 +262,19 @@ def render_outputs(
             result = written_by(lambda: make_data().items())
         else:
             result = render_pages(work, site, task, digests, bilingual=task is parts[0])
-        return result, time.perf_counter() - started
+        return result, time.perf_counter() - begun
 
-    # the index first, the longest task; the data files and the parts of the pages fill in beside it
-    todo: list[str | list] = [*([SEARCH] if search else []), *([DATA] if make_data else []), *parts]
-    spread = bool(search) + bool(make_data) + bool(jobs) > 1
-    results = fork_map(run, todo) if spread else [run(task) for task in todo]
+    # the index (the longest task) and the data files begin while the pages are checked (one core would
+    # idle); the parts of the pages to render fill in beside them
+    early: list[str | list] = [*([SEARCH] if search else []), *([DATA] if make_data else [])]
+    with started(run, early) as early_results:
+        checking = time.perf_counter()
+        kept, jobs = keep_unchanged(work, site, [(lang, spec) for lang in LANGS for spec in specs], digests)
+        checked = time.perf_counter() - checking
+        parts: list[list] = [part for part in (jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)) if part] or [[]]
+        results = fork_map(run, parts) if jobs else [run(part) for part in parts]
+        results = early_results() + results
+    todo = early + parts
     by_task = list(zip(todo, results, strict=True))
     made = {task: result for task, result in by_task if isinstance(task, str)}
     done = Rendered.join([kept, *(r for r, _ in results)])
