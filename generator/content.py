@@ -601,12 +601,13 @@ def extracted_path(content_dir: Path, article_id: str) -> Path:
 
 def known_anchors(
     content_dir: Path, cache: ContentCache | None = None, keys: set[str] | None = None
-) -> dict[tuple[str, str], str]:
-    """(seed file, anchor) -> article id, from the last extraction: keeps ids stable across runs. `keys`:
-    only the articles of seeds with these keys (an article's id starts with its seed's key)."""
+) -> dict[tuple[str, str], list[str]]:
+    """(seed file, anchor) -> the ids of its articles in id order (one, unless articles of one seed begin
+    with the same words), from the last extraction: keeps ids stable across runs. `keys`: only the
+    articles of seeds with these keys (an article's id starts with its seed's key)."""
     reader = cache or ContentCache(content_dir)
     folder = content_dir / EXTRACTED_DIR
-    anchors: dict[tuple[str, str], str] = {}
+    anchors: dict[tuple[str, str], list[str]] = {}
     paths = sorted(folder.glob("*.yaml")) if folder.exists() else []
     for path in paths if keys is None else [p for p in paths if p.stem.rsplit("-", 1)[0] in keys]:
         try:
@@ -614,7 +615,8 @@ def known_anchors(
         except BriefingError:
             continue  # reported when the article is merged
         if isinstance(record, dict) and isinstance(record.get("source"), dict):
-            anchors[(str(record["source"].get("file", "")), str(record.get("anchor", "")))] = path.stem
+            anchor = (str(record["source"].get("file", "")), str(record.get("anchor", "")))
+            anchors.setdefault(anchor, []).append(path.stem)
     if cache is None:
         reader.save()
     return anchors

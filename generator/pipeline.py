@@ -205,9 +205,11 @@ def list_seeds(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def assign_ids(drafts: list[Article], anchors: dict[tuple[str, str], str], key: str) -> list[Article]:
-    """Keep the id an article had last time (recognised by its opening words), else its position."""
-    ids: list[str | None] = [anchors.get((d.source.file, d.anchor)) for d in drafts]
+def assign_ids(drafts: list[Article], anchors: dict[tuple[str, str], list[str]], key: str) -> list[Article]:
+    """Keep the id an article had last time (recognised by its opening words), else its position.
+    Articles of one seed that begin with the same words take that opening's ids in order, each one once."""
+    unused = {anchor: iter(ids) for anchor, ids in anchors.items()}
+    ids: list[str | None] = [next(unused.get((d.source.file, d.anchor), iter(())), None) for d in drafts]
     taken = {i for i in ids if i}
     for index, draft in enumerate(drafts):
         if ids[index]:

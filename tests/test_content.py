@@ -188,3 +188,24 @@ def test_an_article_saved_while_its_seed_is_merged_is_merged_again_next_time(pro
     result = extract(project, Reporter(), lexicon)
     assert "001-04" in {a.path.stem for a in result.articles}  # merged, not taken as settled
     assert read_article_file(path)["title"] == "铜梁一天签下27个项目"
+
+
+def test_two_articles_with_the_same_opening_words_keep_their_own_ids(project, lexicon):
+    seed = project.seeds / "004_8558ad0e888ddfda.txt"
+    # the same words well past the anchor's length (40 characters after the dateline), then different
+    opening = (
+        "本报讯（记者 某某）2月20日，重庆新设立一个测试用的产业园区，规划面积3平方公里，首期建设标准厂房二十万平方米，"
+    )
+    pair = (("重庆新设一个测试园区", "首批入驻企业12家。"), ("重庆再设一个测试园区", "计划投资40亿元。"))
+    briefs = "".join(f"\n\n{title}\n\n{opening}{tail}\n\n" for title, tail in pair)
+    marker = "重庆新增2家上市辅导备案企业"
+    seed.write_text(seed.read_text("utf-8").replace(marker, briefs + marker, 1), "utf-8")
+    extract(project, Reporter(), lexicon)
+    twins = {p.stem: read_article_file(p) for p in (project.content / "articles").glob("004-*.md")}
+    twins = {id: fields["body"] for id, fields in twins.items() if fields["body"].startswith(opening)}
+    assert len(twins) == 2 and len(set(twins.values())) == 2
+    # the seed changes elsewhere: it is merged again, and each twin keeps its id and its own body
+    seed.write_text(seed.read_text("utf-8").replace("上市辅导备案", "上市辅导备案登记", 1), "utf-8")
+    extract(project, Reporter(), lexicon)
+    after = {p.stem: read_article_file(p)["body"] for p in (project.content / "articles").glob("004-*.md")}
+    assert {id: after.get(id) for id in twins} == twins

@@ -209,9 +209,9 @@ def test_the_merge_result_is_the_same_with_and_without_the_cache(folder, tmp_pat
 def test_known_anchors_and_load_content_read_through_the_cache(folder):
     merge_articles(folder, [_article(1), _article(2)])
     anchors = known_anchors(folder)
-    assert anchors == {("900_page.txt", "开头1"): "900-01", ("900_page.txt", "开头2"): "900-02"}
+    assert anchors == {("900_page.txt", "开头1"): ["900-01"], ("900_page.txt", "开头2"): ["900-02"]}
     extracted_path(folder, "900-02").write_text("id: [unclosed\n", "utf-8")
-    assert known_anchors(folder) == {("900_page.txt", "开头1"): "900-01"}
+    assert known_anchors(folder) == {("900_page.txt", "开头1"): ["900-01"]}
     loaded = load_content(folder, {"tongliang"}, set())
     assert [a.fields for a in loaded.articles] == [read_article_file(p) for p in sorted(folder.glob("articles/*.md"))]
 
