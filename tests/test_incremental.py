@@ -5,6 +5,7 @@ pages, and leaves unchanged files untouched (same inode: a hard link, no bytes w
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from generator.errors import BriefingError
 from generator.pipeline import Paths, render
 from generator.report import Reporter
+from generator.site.incremental import read_fragments
 
 from .gates import differing_files
 
@@ -122,6 +124,26 @@ def test_damaged_page_records_render_everything(project: Paths):
     result = render(project, quiet)
     assert result.pages_rendered == first.pages_rendered
     assert result.files_written == 0  # same bytes: linked, not written
+
+
+def test_fragments_made_are_appended_and_a_damaged_tail_is_left_out(project: Paths, tmp_path: Path):
+    """A build appends the fragments it made to the fragments file; a tail damaged by a build killed while
+    appending is left out (fragments are checked by their own reads), and the file is then written whole."""
+    quiet = Reporter(stream=open(os.devnull, "w"))
+    render(project, quiet)
+    file = next((project.content / ".cache" / "render").glob("*.fragments.pickle"))
+    whole = file.read_bytes()
+    EDITS["article title"](project)
+    render(project, quiet)
+    appended = file.read_bytes()
+    assert appended.startswith(whole) and len(appended) > len(whole)
+    assert differing_files(project.out, _from_nothing(project, tmp_path / "fresh-1"), search_by_documents=True) == []
+    file.write_bytes(appended[:-7])
+    EDITS["figure metric"](project)
+    render(project, quiet)
+    assert differing_files(project.out, _from_nothing(project, tmp_path / "fresh-2"), search_by_documents=True) == []
+    rewritten = file.read_bytes()
+    assert read_fragments(file, pickle.loads(rewritten)["key"])[1] == (len(rewritten), len(rewritten))
 
 
 def test_a_fragment_that_links_elsewhere_than_articles_is_refused(project: Paths):
