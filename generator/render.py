@@ -276,7 +276,8 @@ def render_outputs(
         checked = time.perf_counter() - checking
         parts: list[list] = [part for part in (jobs[i::PAGE_PARTS] for i in range(PAGE_PARTS)) if part] or [[]]
         rest = [*(task for task in whole if task not in early), *parts]
-        results = early_results() + fork_map(run, rest)
+        pages_made = fork_map(run, rest)  # first: the pages render beside the index, not after it
+        results = early_results() + pages_made
     todo = early + rest
     by_task = list(zip(todo, results, strict=True))
     made = {task: result for task, result in by_task if isinstance(task, str)}
