@@ -617,9 +617,16 @@ def known_anchors(
         if isinstance(record, dict) and isinstance(record.get("source"), dict):
             anchor = (str(record["source"].get("file", "")), str(record.get("anchor", "")))
             anchors.setdefault(anchor, []).append(path.stem)
+    for ids in anchors.values():
+        ids.sort(key=_id_number)  # 004-99 before 004-100
     if cache is None:
         reader.save()
     return anchors
+
+
+def _id_number(id: str) -> tuple[int, str]:
+    number = id.rsplit("-", 1)[-1]
+    return (int(number), id) if number.isascii() and number.isdigit() else (-1, id)
 
 
 def load_articles(content_dir: Path, cache: ContentCache | None = None) -> list[StoredArticle]:

@@ -216,6 +216,12 @@ def test_known_anchors_and_load_content_read_through_the_cache(folder):
     assert [a.fields for a in loaded.articles] == [read_article_file(p) for p in sorted(folder.glob("articles/*.md"))]
 
 
+def test_articles_with_the_same_opening_are_known_in_id_order(folder):
+    """Their ids are handed out in this order (pipeline.assign_ids): 900-99 before 900-100, not as text sorts."""
+    merge_articles(folder, [dataclasses.replace(_article(n), anchor="同一个开头") for n in (7, 99, 100)])
+    assert known_anchors(folder) == {("900_page.txt", "同一个开头"): ["900-07", "900-99", "900-100"]}
+
+
 text = st.text(
     st.one_of(
         st.sampled_from(list("铜梁签约：，。“”（）、 \n\t#&*!|>'\"%@`-?:,[]{}0123456789.eE+_<=~")),
