@@ -12,7 +12,10 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -22,8 +25,6 @@ PR_SET_PDEATHSIG = 1
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and items of the running fork_map, inherited by its workers."""
-_beside: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-"""The same for `started`: its workers run beside a fork_map's."""
 
 
 def cores() -> int:
@@ -57,22 +58,82 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
 def started(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Callable[[], list[Any]]]:
     """[function(item) for item in items] begun now, each item in a forked worker of its own, beside what the
     caller does next (which may fork_map too); the function yielded waits for the results, in order. Where
-    fork_map would not fork, the items are computed when their results are asked for."""
+    fork_map would not fork, the items are computed when their results are asked for.
+
+    Plain fork and a pipe per worker, not a process pool: a pool runs threads in the build process, and a
+    fork_map forking while they run could copy a lock one of them holds (Python 3.12 warns of it). A worker
+    not waited for when the block ends (an error in the build) is killed."""
     if not items or not can_fork():
         yield lambda: [function(item) for item in items]
         return
-    global _beside
-    _beside = (function, items)
+    workers: list[tuple[int, int]] = []
     gc.freeze()  # as in fork_map
     try:
-        context = multiprocessing.get_context("fork")
-        ending = {"initializer": _end_with, "initargs": (os.getpid(),)}
-        with ProcessPoolExecutor(len(items), mp_context=context, **ending) as pool:
-            futures = [pool.submit(_run_beside, index) for index in range(len(items))]
-            yield lambda: [future.result() for future in futures]
+        for item in items:
+            workers.append(_forked(function, item))
+        yield lambda: [_result(pid, pipe) for pid, pipe in workers]
     finally:
         gc.unfreeze()
-        _beside = None
+        for pid, pipe in workers:
+            _stop(pid, pipe)
+
+
+def _forked(function: Callable[[Any], Any], item: Any) -> tuple[int, int]:
+    """A worker computing function(item): its pid and the reading end of the pipe its result comes through."""
+    parent = os.getpid()
+    read, write = os.pipe()
+    _flush_output()  # else the worker would write what the build had not written yet, again
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    status = 1
+    try:  # the worker: never returns
+        os.close(read)
+        _end_with(parent)
+        try:
+            payload = pickle.dumps((True, function(item)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as error:  # noqa: BLE001 - every error goes to the build, as a pool sends it
+            where = traceback.format_exc()
+            try:
+                payload = pickle.dumps((False, error, where), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - an error that does not pickle arrives as its text
+                payload = pickle.dumps((False, RuntimeError(where.strip().splitlines()[-1]), where))
+        with os.fdopen(write, "wb") as stream:
+            stream.write(payload)
+        status = 0
+    finally:
+        _flush_output()
+        os._exit(status)
+
+
+def _flush_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+def _result(pid: int, pipe: int) -> Any:
+    with os.fdopen(pipe, "rb", closefd=False) as stream:
+        payload = stream.read()
+    os.waitpid(pid, 0)
+    if not payload:
+        raise RuntimeError(f"a forked worker (pid {pid}) ended without a result")
+    done, value, *where = pickle.loads(payload)
+    if not done:
+        raise value from RuntimeError(f"in a forked worker:\n{where[0]}")
+    return value
+
+
+def _stop(pid: int, pipe: int) -> None:
+    """Close the worker's pipe and reap it, killing it first if it still runs."""
+    os.close(pipe)
+    try:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (its result was read)
+        pass
 
 
 def _end_with(parent: int) -> None:
@@ -92,10 +153,4 @@ def _end_with(parent: int) -> None:
 def _run(index: int) -> Any:
     assert _job is not None, "workers are forked from a fork_map that set the job"
     function, items = _job
-    return function(items[index])
-
-
-def _run_beside(index: int) -> Any:
-    assert _beside is not None, "workers are forked from `started`, which set the job"
-    function, items = _beside
     return function(items[index])
