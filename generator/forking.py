@@ -37,9 +37,15 @@ def can_fork() -> bool:
 
 def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> list[Any]:
     """[function(item) for item in items], computed in forked workers when that can help; in order."""
+    return list(fork_each(function, items, workers))
+
+
+def fork_each(function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> Iterator[Any]:
+    """fork_map's results one at a time, in order, as they come: the caller may let each go before the next."""
     workers = min(workers or cores(), len(items), 8)
     if workers <= 1 or not can_fork():
-        return [function(item) for item in items]
+        yield from (function(item) for item in items)
+        return
     global _job
     _job = (function, items)
     # what the workers inherit is left out of the garbage collector's walks (gc.freeze): a walk writes to
@@ -48,7 +54,7 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
-            return list(pool.map(_run, range(len(items))))
+            yield from pool.map(_run, range(len(items)))
     finally:
         gc.unfreeze()
         _job = None
