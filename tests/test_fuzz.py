@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import BriefingError
@@ -144,22 +144,32 @@ def _plain(text: str) -> str:
     return re.sub(r"[\s*_#]", "", text)  # Markdown markers and the line breaks the layout re-joins
 
 
+def _from_page(fragment: str, text: str) -> bool:
+    """In the page, or in it with one line left out: a caption or photo credit printed between the two halves
+    of a paragraph is stepped over when they are joined (ingest/lines.py; `206亿元` `视觉重庆` `。` gives
+    `206亿元。`)."""
+    lines = normalise_text(text).split("\n")
+    if _plain(fragment) in _plain("\n".join(lines)):
+        return True
+    return any(_plain(fragment) in _plain("\n".join(lines[:i] + lines[i + 1 :])) for i in range(len(lines)))
+
+
 @settings(FAST, max_examples=400)
 @given(text=texts)
+@example(text="206亿元\n视觉重庆\n。")  # found by a run of this test: a photo credit between two halves
 def test_the_whole_extraction_on_random_pages(text, reference, lexicon):
     FUZZ["pipeline"] += 1
     knowledge = _knowledge(reference, lexicon)
     sources = ingest_text(text, "999_fuzz.txt", lexicon)
     year = infer_page_year(page_texts(sources))
-    page = _plain(normalise_text(text))
     for number, source in enumerate(sources, 1):
         article = extract_article(source, f"999-{number:02d}", knowledge, year)
         FUZZ["articles found"] += 1
         for figure in article.figures:
             assert figure.raw in figure.quote
-            assert _plain(figure.quote) in page
+            assert _from_page(figure.quote, text)
         for sentence in re.findall(r"[^。！？；]+[。！？；]*", article.summary):
-            assert _plain(sentence).rstrip("。") in page  # the summary is made of the page's own sentences
+            assert _from_page(_plain(sentence).rstrip("。"), text)  # the summary is made of the page's own sentences
 
 
 def test_report_how_many_inputs_the_fuzzers_tried():
