@@ -814,8 +814,7 @@ def _documents(
 
 def _made(doc: Doc) -> Source:
     """A document made in this build that is not an article's: its origin is its contents."""
-    fields = (*doc.fields(), sorted(doc.weights.items()))
-    origin = hashlib.blake2b(marshal.dumps(fields, 2), digest_size=16).digest()
+    origin = hashlib.blake2b(_packed(doc), digest_size=16).digest()
     return Source(doc.path, doc.kind, origin, lambda: doc)
 
 

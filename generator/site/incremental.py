@@ -552,9 +552,7 @@ class RenderMemory:
             return  # fragments no page uses any more stay until the file is written whole
         known = {**self.fragments, **made}
         used = _with_children({key for record in pages.values() for key in record.fragments}, known)
-        if made or used != self.fragments.keys() or sizes is None:
-            fragments = {key: known[key] for key in used if key in known}
-            write_pickle(file, {"key": self.key, "fragments": fragments})
+        write_pickle(file, {"key": self.key, "fragments": {key: known[key] for key in used if key in known}})
 
 
 FRAGMENTS_APPENDED = 0.5
