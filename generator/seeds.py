@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import os
 import tempfile
 from collections.abc import Iterator
@@ -208,8 +209,8 @@ def _extract_all(seeds: list[Path], knowledge: Knowledge) -> list[SeedResult]:
 
 
 def _version(reference_files: list[Path]) -> str:
-    """What the drafts depend on besides the seed: extraction code, reference data, jieba's version."""
-    digest = hashlib.sha256(jieba.__version__.encode())
+    """What the drafts depend on besides the seed: extraction code, reference data, jieba's and jieba-rs's versions."""
+    digest = hashlib.sha256(jieba.__version__.encode() + importlib.metadata.version("rjieba").encode())
     sources = [CODE / "seeds.py", CODE / "model.py", CODE / "lexicon.py", *sorted((CODE / "ingest").glob("*.py"))]
     sources += sorted((CODE / "extract").glob("*.py"))
     for path in [*sources, *sorted(reference_files)]:
