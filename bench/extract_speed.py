@@ -46,7 +46,7 @@ def main() -> None:
         timings["render"].append(t3 - t2)
     seeds = len(list((ROOT / "seeds").glob("*.txt")))
     print(f"seeds: {seeds}, articles: {len(articles)}, pages: {result.pages}, repeats: {args.repeat}")
-    print(f"jieba dictionary load (cached): {load:.2f} s")
+    print(f"reference data and lexicon load: {load:.2f} s")
     for stage, values in timings.items():
         print(f"{stage:15} median {statistics.median(values):.3f} s  min {min(values):.3f} s")
     total = sum(statistics.median(v) for v in timings.values())

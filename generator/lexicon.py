@@ -3,18 +3,18 @@
 Words are cut by jieba-rs (the `rjieba` binding), jieba's algorithm and dictionary in Rust, about ten times
 faster than jieba's Python code and with the same words: the project's own words get the frequencies jieba
 suggests for them, and jieba's total of frequencies (which counts a word already in the dictionary a second
-time when it is added again) is kept by one unreachable entry. Part-of-speech tags come from jieba itself
-(`jieba.posseg`), loaded only when a tag is asked for."""
+time when it is added again) is kept by one unreachable entry. Part-of-speech tags are jieba.posseg's (without
+its HMM), from jieba-rs's dictionary. jieba itself is loaded only to suggest the project's words' frequencies,
+once per change of those words (`_kept`). tests/test_lexicon.py checks all of this against jieba."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import importlib.metadata
 import logging
 import marshal
 import os
-import sys
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -40,6 +40,10 @@ CUT_MEMORY = 20_000
 TOTAL_ENTRY = "\x00"
 """A dictionary entry no text can reach (jieba-rs cuts only runs of Chinese characters, letters and digits
 against the dictionary), whose frequency makes jieba-rs's total of frequencies equal jieba's."""
+_TAGGED_RUN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")
+"""The runs jieba.posseg cuts against the dictionary (its re_han_internal)."""
+_OTHER_PIECE = re.compile(r"\r\n|.", re.DOTALL)
+_LETTERS_AND_DIGITS = re.compile(r"[a-zA-Z0-9]+")
 USER_WORD_FREQUENCY = 1000
 """The least frequency of a project's own word, so that jieba keeps it whole in most contexts."""
 
@@ -50,10 +54,9 @@ class Lexicon:
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self._user_words = tuple(user_words)
         self._cutter: rjieba.Jieba | None = None
-        self._loaded: jieba.Tokenizer | None = None
         self._idf: dict[str, float] | None = None
         self._median_idf = 0.0
-        self._tagger = None  # jieba.posseg, imported on first use: it loads a large table
+        self._user_word_set: frozenset[str] | None = None
         self._cuts: dict[str, tuple[str, ...]] = {}
 
     @property
@@ -71,13 +74,6 @@ class Lexicon:
                 cutter.add_word(TOTAL_ENTRY, replaced, None)
             self._cutter = cutter
         return self._cutter
-
-    @property
-    def _tokenizer(self) -> jieba.Tokenizer:
-        """jieba's dictionary with the project's words, loaded on first use (about 0.6 s): only tagging needs it."""
-        if self._loaded is None:
-            self._loaded = _jieba_with(self._user_words)[0]
-        return self._loaded
 
     def signature(self) -> str:
         """What the words found depend on besides the text: jieba's and jieba-rs's versions, jieba's
@@ -102,10 +98,28 @@ class Lexicon:
         return list(words)
 
     def tag(self, text: str) -> list[tuple[str, str]]:
-        """Words with their part-of-speech flags (n noun, v verb, …)."""
-        if self._tagger is None:
-            self._tagger = _tagger(self._tokenizer)
-        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=False)]
+        """Words with their part-of-speech flags (n noun, v verb, …), as jieba.posseg gives them without its
+        HMM: the dictionary's flags from jieba-rs, but the project's words are nouns (n), a run of letters and
+        digits that is not a dictionary word is `eng`, and what lies outside the runs jieba.posseg cuts is `x`."""
+        tagged: list[tuple[str, str]] = []
+        for index, block in enumerate(_TAGGED_RUN.split(text)):
+            if index % 2:  # split by a pattern with a group: other text, a run, other text, …
+                tagged += [(word, self._flag(word, flag)) for word, flag in self._words.tag(block, False)]
+            else:
+                tagged += [(piece, "x") for piece in _OTHER_PIECE.findall(block)]
+        return tagged
+
+    def _flag(self, word: str, flag: str) -> str:
+        if self._user_word_set is None:
+            self._user_word_set = frozenset(self._user_words)
+        if word in self._user_word_set:
+            return "n"
+        letters_and_digits = _LETTERS_AND_DIGITS.fullmatch(word)
+        if letters_and_digits and len(word) == 1:
+            return "eng"  # jieba.posseg gathers single letters and digits into one word
+        if not self.is_word(word):
+            return "eng" if letters_and_digits else "x"
+        return flag
 
     def cut_for_search(self, text: str) -> list[str]:
         return self._words.cut_for_search(text, False)
@@ -134,44 +148,12 @@ def _user_frequencies(user_words: tuple[str, ...]) -> tuple[list[tuple[str, int]
     return _jieba_with(user_words)[1:]
 
 
-def _tagger(tokenizer: jieba.Tokenizer):  # noqa: ANN202 - jieba.posseg is imported here, on first use
-    """jieba's part-of-speech tokenizer, its word-tag table read from a kept copy (parsing the
-    dictionary text took about 1 s per build)."""
-    if "jieba.posseg" not in sys.modules:
-        # its import makes a default tokenizer (jieba.posseg.dt, not used here) that would parse the whole
-        # dictionary for its tags (0.5 s): it is pointed at an empty dictionary while the module loads
-        default, jieba.dt.dictionary = jieba.dt.dictionary, os.devnull
-        try:
-            importlib.import_module("jieba.posseg")
-        finally:
-            jieba.dt.dictionary = default
-    posseg = sys.modules["jieba.posseg"]
-
-    class KeptTags(posseg.POSTokenizer):
-        def load_word_tag(self, f) -> None:  # noqa: ANN001 - jieba's signature
-            name = f.name
-            f.close()
-            self.word_tag_tab = _kept(name, lambda: _word_tags(name))
-
-    return KeptTags(tokenizer)
-
-
 def _idf_table(path: str) -> tuple[dict[str, float], float]:
     """{word: idf} and the median idf (for words not in the table), as jieba.analyse computes them."""
     with open(path, "rb") as stream:
         lines = stream.read().decode("utf-8").splitlines()
     table = {word: float(idf) for word, idf in (line.strip().split(" ") for line in lines)}
     return table, sorted(table.values())[len(table) // 2]
-
-
-def _word_tags(dictionary: str) -> dict[str, str]:
-    tags = {}
-    with open(dictionary, "rb") as lines:
-        for line in lines:
-            parts = line.decode("utf-8").split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
 
 
 def _kept(source: str, make: Callable[[], T], inputs: str = "") -> T:
