@@ -326,6 +326,22 @@ def _year(text: str, position: int, sentence: Sentence, page_year: int | None) -
     return None if _FUTURE.search(text) else page_year
 
 
+def _stands_alone(number: str, text: str) -> bool:
+    """Whether `number` is in `text` with no digit or point right before or after it (the regular expression
+    (?<![\\d.])number(?![\\d.]), without compiling one per number)."""
+    at = text.find(number)
+    while at >= 0 and number:
+        end = at + len(number)
+        if (at == 0 or not _digit_or_point(text[at - 1])) and (end == len(text) or not _digit_or_point(text[end])):
+            return True
+        at = text.find(number, at + 1)
+    return False
+
+
+def _digit_or_point(char: str) -> bool:
+    return char == "." or char.isdecimal()  # \d: any decimal digit
+
+
 def _score(
     raw: str,
     match: re.Match,
@@ -337,7 +353,7 @@ def _score(
 ) -> float:
     score = 0.0
     number = match.group("number")
-    if re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", context.headline):
+    if _stands_alone(number, context.headline):
         score += 4.0
     if sentence.paragraph == 0:
         score += 1.5

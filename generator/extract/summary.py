@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import replace
@@ -11,6 +12,8 @@ from ..lexicon import Lexicon
 from .sentences import Sentence
 
 _DATELINE = re.compile(r"^本报讯\s*[（(][^）)]*[）)]|^本报讯")
+_CHINESE_WORD = re.compile("[\u4e00-\u9fff]{2,}")
+"""A content word: two or more Chinese characters."""
 DAMPING = 0.85
 ITERATIONS = 30
 MAX_SUMMARY_CHARS = 220
@@ -84,11 +87,11 @@ def _textrank(words: list[set[str]]) -> list[float]:
     n = len(words)
     weights = [[_similarity(words[i], words[j]) if i != j else 0.0 for j in range(n)] for i in range(n)]
     totals = [sum(row) or 1.0 for row in weights]
+    shares = [[weights[j][i] / totals[j] for j in range(n)] for i in range(n)]  # what sentence j gives to i
     scores = [1.0] * n
     for _ in range(ITERATIONS):
-        scores = [
-            (1 - DAMPING) + DAMPING * sum(weights[j][i] / totals[j] * scores[j] for j in range(n)) for i in range(n)
-        ]
+        # the same products summed in the same order as sum(weights[j][i] / totals[j] * scores[j] for j …)
+        scores = [(1 - DAMPING) + DAMPING * sum(map(operator.mul, given, scores)) for given in shares]
     return scores
 
 
@@ -99,4 +102,4 @@ def _similarity(a: set[str], b: set[str]) -> float:
 
 
 def _content_words(text: str, lexicon: Lexicon) -> list[str]:
-    return [w for w in lexicon.cut(text) if len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)]
+    return [w for w in lexicon.cut(text) if _CHINESE_WORD.fullmatch(w)]
