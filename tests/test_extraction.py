@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.extract import extract_article
+from generator.extract.figures import _stands_alone
 from generator.ingest import ingest_text
 
 from .scoring import extract_seeds, load, score
@@ -110,3 +113,9 @@ def test_summaries_are_whole_sentences_of_the_body_that_cover_the_lead(seeds):
             assert sentence.rstrip("。") in body, (record["id"], sentence)
     assert "全年建成投用70个重点项目" in records["000-02"]["summary"]
     assert "399.9亿元" in records["000-01"]["summary"]
+
+
+@given(st.text("0123456789.,", min_size=1, max_size=4), st.text("0123456789.,万亿元年增长%３٣ ", max_size=14))
+def test_a_number_stands_alone_in_a_headline_as_the_pattern_says(number, text):
+    """The headline bonus of a figure: its number with no digit or point right before or after it."""
+    assert _stands_alone(number, text) == bool(re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text))
