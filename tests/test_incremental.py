@@ -13,6 +13,7 @@ import pytest
 
 from generator.errors import BriefingError
 from generator.pipeline import Paths, render
+from generator.render import language_parts
 from generator.report import Reporter
 from generator.site.incremental import read_fragments
 
@@ -186,3 +187,14 @@ def test_an_inner_fragment_output_twice_is_refused(project: Paths):
     macros.write_text(macros.read_text("utf-8") + inner + "\n", "utf-8")
     with pytest.raises(BriefingError, match="inside another fragment was changed"):
         render(project, Reporter(stream=open(os.devnull, "w")))
+
+
+@pytest.mark.parametrize("per_language", [1, 2, 3])
+def test_pages_to_render_are_dealt_by_language(per_language):
+    """A worker renders a fragment once for all its pages: parts never mix the languages, whose fragments differ."""
+    jobs = [(lang, f"page{i}") for i in range(7) for lang in ("zh", "en")]
+    parts = language_parts(jobs, per_language)
+    assert all(len({lang for lang, _ in part}) == 1 for part in parts)
+    assert len(parts) == 2 * per_language
+    assert sorted(job for part in parts for job in part) == sorted(jobs)
+    assert language_parts([], per_language) == [[]]
