@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import inspect
 import logging
 import marshal
 import os
@@ -42,6 +43,9 @@ TOTAL_ENTRY = "\x00"
 against the dictionary), whose frequency makes jieba-rs's total of frequencies equal jieba's."""
 _TAGGED_RUN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")
 """The runs jieba.posseg cuts against the dictionary (its re_han_internal)."""
+_CUT_RUN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
+"""The runs jieba cuts against the dictionary (its re_han_default); jieba-rs's runs take in more characters
+(CJK extensions, compatibility ideographs), which would join what jieba cuts apart."""
 _OTHER_PIECE = re.compile(r"\r\n|.", re.DOTALL)
 _LETTERS_AND_DIGITS = re.compile(r"[a-zA-Z0-9]+")
 USER_WORD_FREQUENCY = 1000
@@ -65,7 +69,9 @@ class Lexicon:
         are all cached never needs it."""
         if self._cutter is None:
             added, replaced = _kept(
-                DICTIONARY, lambda: _user_frequencies(self._user_words), "\n".join(self._user_words)
+                DICTIONARY,
+                lambda: _user_frequencies(self._user_words),
+                "\n".join((str(USER_WORD_FREQUENCY), inspect.getsource(_jieba_with), *self._user_words)),
             )
             cutter = rjieba.Jieba()
             for word, frequency in added:
@@ -94,7 +100,7 @@ class Lexicon:
         if words is None:
             if len(self._cuts) >= CUT_MEMORY:
                 self._cuts.clear()
-            words = self._cuts[text] = tuple(self._words.cut(text, False))
+            words = self._cuts[text] = tuple(_by_runs(text, self._words.cut))
         return list(words)
 
     def tag(self, text: str) -> list[tuple[str, str]]:
@@ -122,11 +128,22 @@ class Lexicon:
         return flag
 
     def cut_for_search(self, text: str) -> list[str]:
-        return self._words.cut_for_search(text, False)
+        return _by_runs(text, self._words.cut_for_search)
 
     def is_word(self, text: str) -> bool:
         """True when the dictionary knows the string as a word."""
         return text != TOTAL_ENTRY and self._words.has_word(text)
+
+
+def _by_runs(text: str, cut: Callable[[str, bool], list[str]]) -> list[str]:
+    """jieba's words: its runs cut by jieba-rs, each other character (or \\r\\n) a word of its own."""
+    words: list[str] = []
+    for index, block in enumerate(_CUT_RUN.split(text)):
+        if index % 2:
+            words += cut(block, False)
+        elif block:
+            words += _OTHER_PIECE.findall(block)
+    return words
 
 
 def _jieba_with(user_words: tuple[str, ...]) -> tuple[jieba.Tokenizer, list[tuple[str, int]], int]:

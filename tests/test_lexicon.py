@@ -21,6 +21,8 @@ TOTAL_SENSITIVE = [
     "美鱼生司是一家传统制造企伐，主营生产销售",
     "、建、投”路铜梁去年建自投用70个重",
     "盯弦遭宝废帆仕骨坦】能比门便迭具战缩科梁坚乔随别队",
+    "上垒上㐀重庆",  # jieba-rs alone would cut across the extension character
+    "上垒上鿖重庆",
 ]
 
 
@@ -57,7 +59,7 @@ def test_every_seed_line_is_cut_into_jiebas_words(lexicon, jieba_itself):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=sorted(set(SEED_TEXT)) + list("abcXYZ019.%+#&_- \t·—"), min_size=1, max_size=40))
+@given(st.text(alphabet=sorted(set(SEED_TEXT)) + list("abcXYZ019.%+#&_- \t·—㐀鿖﨑𠀀"), min_size=1, max_size=40))
 def test_any_text_of_the_seeds_characters_is_cut_into_jiebas_words(lexicon, jieba_itself, text):
     jieba = jieba_itself
     assert lexicon.cut(text) == jieba.lcut(text, HMM=False)
