@@ -256,8 +256,8 @@ def render_outputs(
         return result, time.perf_counter() - begun
 
     # the index and the data files begin first, each in a process of its own (while the pages are checked,
-    # one core would idle); the pages to render follow, by language (one process each on two cores) (`language_parts`), and
-    # the system shares the cores among them
+    # one core would idle); the pages to render follow, by language (one process each on two cores;
+    # `language_parts`), and the system shares the cores among them
     early: list[str | list] = [*([SEARCH] if search else []), *([DATA] if make_data else [])]
     done, outputs = Rendered({}, [], seconds={"pages checked": 0.0, "pages": 0.0}), {}
 
