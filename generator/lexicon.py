@@ -60,7 +60,7 @@ class Lexicon:
         self._cutter: rjieba.Jieba | None = None
         self._idf: dict[str, float] | None = None
         self._median_idf = 0.0
-        self._user_word_set: frozenset[str] | None = None
+        self._user_word_set = frozenset(self._user_words)
         self._cuts: dict[str, tuple[str, ...]] = {}
 
     @property
@@ -84,8 +84,7 @@ class Lexicon:
     def signature(self) -> str:
         """What the words found depend on besides the text: jieba's and jieba-rs's versions, jieba's
         dictionary, the added words."""
-        versions = (jieba.__version__, "rjieba " + importlib.metadata.version("rjieba"), str(jieba.dt.dictionary))
-        return "\n".join((*versions, *sorted(self._user_words)))
+        return "\n".join((segmenter_versions(), str(jieba.dt.dictionary), *sorted(self._user_words)))
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a word in jieba's reference corpus: high for rare words."""
@@ -100,24 +99,21 @@ class Lexicon:
         if words is None:
             if len(self._cuts) >= CUT_MEMORY:
                 self._cuts.clear()
-            words = self._cuts[text] = tuple(_by_runs(text, self._words.cut))
+            words = self._cuts[text] = tuple(_by_runs(text, _CUT_RUN, lambda run: self._words.cut(run, False)))
         return list(words)
 
     def tag(self, text: str) -> list[tuple[str, str]]:
         """Words with their part-of-speech flags (n noun, v verb, …), as jieba.posseg gives them without its
         HMM: the dictionary's flags from jieba-rs, but the project's words are nouns (n), a run of letters and
         digits that is not a dictionary word is `eng`, and what lies outside the runs jieba.posseg cuts is `x`."""
-        tagged: list[tuple[str, str]] = []
-        for index, block in enumerate(_TAGGED_RUN.split(text)):
-            if index % 2:  # split by a pattern with a group: other text, a run, other text, …
-                tagged += [(word, self._flag(word, flag)) for word, flag in self._words.tag(block, False)]
-            else:
-                tagged += [(piece, "x") for piece in _OTHER_PIECE.findall(block)]
-        return tagged
+        return _by_runs(
+            text,
+            _TAGGED_RUN,
+            lambda run: [(word, self._flag(word, flag)) for word, flag in self._words.tag(run, False)],
+            lambda piece: (piece, "x"),
+        )
 
     def _flag(self, word: str, flag: str) -> str:
-        if self._user_word_set is None:
-            self._user_word_set = frozenset(self._user_words)
         if word in self._user_word_set:
             return "n"
         letters_and_digits = _LETTERS_AND_DIGITS.fullmatch(word)
@@ -128,21 +124,29 @@ class Lexicon:
         return flag
 
     def cut_for_search(self, text: str) -> list[str]:
-        return _by_runs(text, self._words.cut_for_search)
+        return _by_runs(text, _CUT_RUN, lambda run: self._words.cut_for_search(run, False))
 
     def is_word(self, text: str) -> bool:
         """True when the dictionary knows the string as a word."""
         return text != TOTAL_ENTRY and self._words.has_word(text)
 
 
-def _by_runs(text: str, cut: Callable[[str, bool], list[str]]) -> list[str]:
-    """jieba's words: its runs cut by jieba-rs, each other character (or \\r\\n) a word of its own."""
-    words: list[str] = []
-    for index, block in enumerate(_CUT_RUN.split(text)):
-        if index % 2:
-            words += cut(block, False)
-        elif block:
-            words += _OTHER_PIECE.findall(block)
+def segmenter_versions() -> str:
+    """The versions of jieba (dictionary, suggested frequencies) and jieba-rs (cutting, tagging)."""
+    return f"{jieba.__version__}\nrjieba {importlib.metadata.version('rjieba')}"
+
+
+def _by_runs(
+    text: str, runs: re.Pattern, cut: Callable[[str], list[T]], other: Callable[[str], T] = lambda piece: piece
+) -> list[T]:
+    """As jieba splits a text: its `runs` (a pattern with one group) cut by jieba-rs, each other character
+    (or \\r\\n) a word of its own."""
+    words: list[T] = []
+    for index, block in enumerate(runs.split(text)):
+        if index % 2:  # split by a pattern with a group: other text, a run, other text, …
+            words += cut(block)
+        else:
+            words += map(other, _OTHER_PIECE.findall(block))
     return words
 
 

@@ -262,8 +262,8 @@ def render_outputs(
     done, outputs = Rendered({}, [], seconds={"pages checked": 0.0, "pages": 0.0}), {}
 
     def take(task: str | list, result: Rendered, seconds: float) -> None:
-        """Each part is let go once taken in: the two workers' parts hold the fragments both made (at 2,000
-        pages 330 MB of results for 130 MB of records, all held at once until they were joined)."""
+        """Each part is let go once taken in (at 2,000 pages, holding every part until they were joined
+        was 330 MB of results for 130 MB of records)."""
         done.add(result)
         if isinstance(task, str):
             done.seconds[task] = seconds

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
-
 from .content import ARTICLES_DIR, EXTRACTED_DIR, content_version
 from .errors import BriefingError
 from .extract import Knowledge, extract_article, infer_page_year, page_texts
 from .forking import fork_map
 from .ingest import ingest_seed
+from .lexicon import segmenter_versions
 from .memo import generator_digest, read_pickle, write_pickle
 from .model import Article
 
@@ -210,7 +208,7 @@ def _extract_all(seeds: list[Path], knowledge: Knowledge) -> list[SeedResult]:
 
 def _version(reference_files: list[Path]) -> str:
     """What the drafts depend on besides the seed: extraction code, reference data, jieba's and jieba-rs's versions."""
-    digest = hashlib.sha256(jieba.__version__.encode() + importlib.metadata.version("rjieba").encode())
+    digest = hashlib.sha256(segmenter_versions().encode())
     sources = [CODE / "seeds.py", CODE / "model.py", CODE / "lexicon.py", *sorted((CODE / "ingest").glob("*.py"))]
     sources += sorted((CODE / "extract").glob("*.py"))
     for path in [*sources, *sorted(reference_files)]:
